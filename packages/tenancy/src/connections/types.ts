@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+
+/** The tables of a tenant database, as the migrations create them. */
+export interface TenantSchema {
+  users: {
+    id: import('kysely').Generated<number>;
+    username: string;
+  };
+}
+
+/** Connection-pool figures of one server, for /metrics and the budget tests. */
+export interface PoolStats {
+  readonly server: string;
+  /** Connections (MySQL) or file handles (SQLite) open now. */
+  readonly open: number;
+  readonly inUse: number;
+  readonly idle: number;
+  /** Requests queued for a connection. */
+  readonly waiting: number;
+  /** The most this process will open. */
+  readonly limit: number;
+}
+
+/**
+ * One place where tenant databases live: a MySQL server (one pool for all its tenants) or a
+ * folder of SQLite files. Owns its connections; `destroy()` closes them all.
+ */
+export interface TenantDatabaseServer {
+  readonly name: string;
+  readonly dialect: 'mysql' | 'sqlite';
+  /** Kysely addressing one tenant database. Cheap; never opens a connection per tenant. */
+  database(database: string): Kysely<TenantSchema>;
+  /** Kysely the tenant migrator runs on: its migration lock covers this one database. */
+  migrationDatabase(database: string): Kysely<any>;
+  databaseExists(database: string): Promise<boolean>;
+  /** Creates the database; false when it already existed. */
+  createDatabase(database: string): Promise<boolean>;
+  dropDatabase(database: string): Promise<void>;
+  /** Database names on this server that start with `prefix`. */
+  listDatabases(prefix: string): Promise<string[]>;
+  stats(): PoolStats;
+  /** Throws TenantDatabaseUnavailableError unless the server answers. */
+  ping(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** Builds a server from its config; supplied by the runtime (Node, Workers). */
+export type TenantDatabaseServerFactory = (server: import('../config.js').ServerConfig) => TenantDatabaseServer;

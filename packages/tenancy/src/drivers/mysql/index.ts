@@ -1,0 +1,3 @@
+export * from './mysql-server.js';
+export * from './mysql-registry.js';
+export * from './schema-scoped-mysql-dialect.js';

@@ -1,0 +1,138 @@
+import { Kysely, MysqlDialect, type MysqlPool, sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
+import mysql from 'mysql2';
+import type { PoolStats, TenantDatabaseServer, TenantSchema } from '../../connections/types.js';
+import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
+import { assertDatabaseName, quoteMysqlIdentifier } from '../../names.js';
+import { SchemaScopedMysqlDialect } from './schema-scoped-mysql-dialect.js';
+
+export interface MysqlServerConfig {
+  readonly name: string;
+  /** `mysql://user:pass@host:port[/db]`; the database part, if any, is not used for tenants. */
+  readonly url: string;
+  /** Most connections this process opens to the server, all tenants together. */
+  readonly maxConnections: number;
+  /** Extra mysql2 pool options (tests, Workers' `disableEval`). */
+  readonly poolOptions?: mysql.PoolOptions;
+}
+
+/** mysql2 pool internals we read for stats; not part of its typed API. */
+interface PoolInternals {
+  _allConnections: { length: number };
+  _freeConnections: { length: number };
+  _connectionQueue: { length: number };
+}
+
+export const DEFAULT_MYSQL_POOL_OPTIONS = {
+  connectTimeout: 5_000,
+  enableKeepAlive: true,
+  keepAliveInitialDelay: 10_000,
+  idleTimeout: 60_000,
+  waitForConnections: true,
+  queueLimit: 0,
+  supportBigNumbers: true,
+  charset: 'utf8mb4',
+} satisfies mysql.PoolOptions;
+
+/** Builds the mysql2 pool options for a URL, keeping the password out of anything we log. */
+export function mysqlPoolOptions(url: string, connectionLimit: number, extra?: mysql.PoolOptions): mysql.PoolOptions {
+  const parsed = new URL(url);
+  return {
+    ...DEFAULT_MYSQL_POOL_OPTIONS,
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    connectionLimit,
+    maxIdle: connectionLimit,
+    ...extra,
+  };
+}
+
+/**
+ * A MySQL/MariaDB server that holds many tenant databases behind one bounded mysql2 pool.
+ * Queries name the tenant database (`db`.`users`) through Kysely's withSchema; a pooled
+ * connection is never switched with USE.
+ */
+export class MysqlServer implements TenantDatabaseServer {
+  readonly name: string;
+  readonly dialect = 'mysql' as const;
+  readonly #pool: mysql.Pool;
+  readonly #limit: number;
+  readonly #lifecycle: Lifecycle;
+  readonly #root: Kysely<any>;
+  readonly #scoped = new LRUCache<string, Kysely<TenantSchema>>({ max: 10_000 });
+
+  constructor(config: MysqlServerConfig) {
+    this.name = config.name;
+    this.#limit = config.maxConnections;
+    this.#pool = mysql.createPool(mysqlPoolOptions(config.url, config.maxConnections, config.poolOptions));
+    this.#lifecycle = new Lifecycle(`tenant database server "${config.name}"`);
+    this.#root = new Kysely({
+      dialect: new GuardedDialect(new MysqlDialect({ pool: this.#pool as unknown as MysqlPool }), this.name, this.#lifecycle),
+    });
+  }
+
+  database(database: string): Kysely<TenantSchema> {
+    this.#lifecycle.assertAlive();
+    let db = this.#scoped.get(database);
+    if (!db) {
+      assertDatabaseName(database);
+      db = this.#root.withSchema(database) as Kysely<TenantSchema>;
+      this.#scoped.set(database, db);
+    }
+    return db;
+  }
+
+  migrationDatabase(database: string): Kysely<any> {
+    this.#lifecycle.assertAlive();
+    assertDatabaseName(database);
+    // Shares the pool; never destroyed itself (that would end the shared pool).
+    const dialect = new SchemaScopedMysqlDialect({ pool: this.#pool as unknown as MysqlPool }, database);
+    return new Kysely<any>({ dialect: new GuardedDialect(dialect, this.name, this.#lifecycle) }).withSchema(database);
+  }
+
+  async databaseExists(database: string): Promise<boolean> {
+    assertDatabaseName(database);
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from information_schema.schemata where schema_name = ${database}`.execute(this.#root);
+    return Number(rows[0]?.n) > 0;
+  }
+
+  async createDatabase(database: string): Promise<boolean> {
+    if (await this.databaseExists(database)) return false;
+    await sql`create database if not exists ${sql.raw(quoteMysqlIdentifier(database))} character set utf8mb4`.execute(this.#root);
+    return true;
+  }
+
+  async dropDatabase(database: string): Promise<void> {
+    await sql`drop database if exists ${sql.raw(quoteMysqlIdentifier(database))}`.execute(this.#root);
+    this.#scoped.delete(database);
+  }
+
+  async listDatabases(prefix: string): Promise<string[]> {
+    const pattern = prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+    const { rows } = await sql<{ name: string }>`
+      select schema_name as name from information_schema.schemata
+      where schema_name like ${pattern} order by schema_name`.execute(this.#root);
+    return rows.map((r) => r.name);
+  }
+
+  stats(): PoolStats {
+    const p = this.#pool as unknown as PoolInternals;
+    const open = p._allConnections.length;
+    const idle = p._freeConnections.length;
+    return { server: this.name, open, idle, inUse: open - idle, waiting: p._connectionQueue.length, limit: this.#limit };
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#root);
+  }
+
+  async destroy(): Promise<void> {
+    if (this.#lifecycle.destroyed) return;
+    this.#lifecycle.markDestroyed();
+    this.#scoped.clear();
+    await this.#root.destroy();
+  }
+}

@@ -1,0 +1,114 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
+import type { PoolStats, TenantDatabaseServer, TenantSchema } from '../../connections/types.js';
+import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
+import { TenantDatabaseUnavailableError } from '../../errors.js';
+import { assertDatabaseName } from '../../names.js';
+import { PooledSqliteDialect } from './pooled-sqlite-dialect.js';
+import { DEFAULT_SQLITE_MAX_OPEN, SqliteHandlePool, openSqlite } from './sqlite-handle-pool.js';
+
+export interface SqliteFolderServerConfig {
+  readonly name: string;
+  /** The folder that holds one `<database>.db` file per tenant; created when missing. */
+  readonly folder: string;
+  /** Most files open at once; the least recently used is closed first. */
+  readonly maxOpen?: number;
+}
+
+/** Tenant databases as SQLite files in one folder, with a bounded number of open handles. */
+export class SqliteFolderServer implements TenantDatabaseServer {
+  readonly name: string;
+  readonly dialect = 'sqlite' as const;
+  readonly folder: string;
+  readonly #pool: SqliteHandlePool;
+  readonly #lifecycle: Lifecycle;
+  readonly #dbs = new LRUCache<string, Kysely<TenantSchema>>({ max: 10_000 });
+
+  constructor(config: SqliteFolderServerConfig) {
+    this.name = config.name;
+    this.folder = config.folder;
+    this.#pool = new SqliteHandlePool(config.maxOpen ?? DEFAULT_SQLITE_MAX_OPEN);
+    this.#lifecycle = new Lifecycle(`tenant database server "${config.name}"`);
+  }
+
+  /** The file of a tenant database. `database` is validated, so it cannot leave the folder. */
+  pathOf(database: string): string {
+    assertDatabaseName(database);
+    return join(this.folder, `${database}.db`);
+  }
+
+  database(database: string): Kysely<TenantSchema> {
+    this.#lifecycle.assertAlive();
+    let db = this.#dbs.get(database);
+    if (!db) {
+      db = new Kysely<TenantSchema>({
+        dialect: new GuardedDialect(new PooledSqliteDialect(this.#pool, this.pathOf(database)), this.name, this.#lifecycle),
+      });
+      this.#dbs.set(database, db);
+    }
+    return db;
+  }
+
+  migrationDatabase(database: string): Kysely<any> {
+    return this.database(database);
+  }
+
+  async databaseExists(database: string): Promise<boolean> {
+    this.#lifecycle.assertAlive();
+    return existsSync(this.pathOf(database));
+  }
+
+  async createDatabase(database: string): Promise<boolean> {
+    this.#lifecycle.assertAlive();
+    const path = this.pathOf(database);
+    if (existsSync(path)) return false;
+    try {
+      mkdirSync(this.folder, { recursive: true });
+      openSqlite(path, { create: true }).close();
+    } catch (error) {
+      throw new TenantDatabaseUnavailableError(this.name, { cause: error });
+    }
+    return true;
+  }
+
+  async dropDatabase(database: string): Promise<void> {
+    this.#lifecycle.assertAlive();
+    const path = this.pathOf(database);
+    this.#pool.evict(path);
+    this.#dbs.delete(database);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  }
+
+  async listDatabases(prefix: string): Promise<string[]> {
+    this.#lifecycle.assertAlive();
+    if (!existsSync(this.folder)) return [];
+    return readdirSync(this.folder)
+      .filter((file) => file.endsWith('.db') && file.startsWith(prefix))
+      .map((file) => file.slice(0, -'.db'.length))
+      .sort();
+  }
+
+  stats(): PoolStats {
+    const open = this.#pool.open;
+    const inUse = this.#pool.inUse;
+    return { server: this.name, open, inUse, idle: open - inUse, waiting: this.#pool.waiting, limit: this.#pool.max };
+  }
+
+  async ping(): Promise<void> {
+    this.#lifecycle.assertAlive();
+    try {
+      mkdirSync(this.folder, { recursive: true });
+    } catch (error) {
+      throw new TenantDatabaseUnavailableError(this.name, { cause: error });
+    }
+  }
+
+  async destroy(): Promise<void> {
+    if (this.#lifecycle.destroyed) return;
+    this.#lifecycle.markDestroyed();
+    this.#dbs.clear();
+    this.#pool.closeAll();
+  }
+}

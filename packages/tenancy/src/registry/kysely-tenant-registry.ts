@@ -1,0 +1,195 @@
+import { type Generated, type Kysely, Migrator, type Selectable } from 'kysely';
+import { RegistryUnavailableError, TenantExistsError, TenancyError } from '../errors.js';
+import { tenantKey } from '../names.js';
+import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
+import type { ListTenantsOptions, NewTenant, TenantRecord, TenantRegistry, TenantStatus } from './types.js';
+
+interface TenantsTable {
+  id: Generated<number>;
+  name: string;
+  name_key: string;
+  database_name: string;
+  server: string;
+  status: string;
+  generation: number;
+  schema_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RegistrySchema {
+  tenants: TenantsTable;
+}
+
+export interface KyselyTenantRegistryConfig {
+  /** Kysely bound to the registry database (for MySQL, already scoped with `withSchema`). */
+  readonly db: Kysely<RegistrySchema>;
+  /** Kysely the registry migrator runs on (a per-database lock on MySQL); defaults to `db`. */
+  readonly migrationDb?: Kysely<any>;
+  /** Runs before the schema migrations, e.g. CREATE DATABASE IF NOT EXISTS on MySQL. */
+  readonly beforeMigrate?: () => Promise<void>;
+  readonly migrationTableSchema?: string;
+  /** Closes what this registry owns. */
+  readonly onDestroy?: () => Promise<void>;
+}
+
+export const DEFAULT_LIST_LIMIT = 1000;
+
+/** The tenant registry on any Kysely dialect we support (MySQL, SQLite). */
+export class KyselyTenantRegistry implements TenantRegistry {
+  readonly #db: Kysely<RegistrySchema>;
+  readonly #config: KyselyTenantRegistryConfig;
+
+  constructor(config: KyselyTenantRegistryConfig) {
+    this.#db = config.db;
+    this.#config = config;
+  }
+
+  async migrate(): Promise<void> {
+    await guard(async () => {
+      await this.#config.beforeMigrate?.();
+      const migrator = new Migrator({
+        db: this.#config.migrationDb ?? this.#db,
+        provider: { getMigrations: async () => REGISTRY_MIGRATIONS },
+        migrationTableName: 'tenantry_registry_migration',
+        migrationLockTableName: 'tenantry_registry_migration_lock',
+        ...(this.#config.migrationTableSchema ? { migrationTableSchema: this.#config.migrationTableSchema } : {}),
+      });
+      const { error } = await migrator.migrateToLatest();
+      if (error) throw error;
+    });
+  }
+
+  async get(name: string): Promise<TenantRecord | undefined> {
+    const row = await guard(() =>
+      this.#db.selectFrom('tenants').selectAll().where('name_key', '=', tenantKey(name)).executeTakeFirst(),
+    );
+    return row && toRecord(row);
+  }
+
+  async list(options: ListTenantsOptions = {}): Promise<TenantRecord[]> {
+    let query = this.#db
+      .selectFrom('tenants')
+      .selectAll()
+      .orderBy('name_key')
+      .limit(options.limit ?? DEFAULT_LIST_LIMIT);
+    if (options.status) query = query.where('status', '=', options.status);
+    if (options.after !== undefined) query = query.where('name_key', '>', options.after);
+    const rows = await guard(() => query.execute());
+    return rows.map(toRecord);
+  }
+
+  /** Every tenant, read page by page so a registry of any size never sits in one result set. */
+  async *all(options: Omit<ListTenantsOptions, 'after'> = {}): AsyncGenerator<TenantRecord> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.list({ ...options, ...(after === undefined ? {} : { after }) });
+      yield* page;
+      if (page.length < (options.limit ?? DEFAULT_LIST_LIMIT)) return;
+      after = tenantKey(page[page.length - 1]!.name);
+    }
+  }
+
+  async count(): Promise<number> {
+    const row = await guard(() =>
+      this.#db.selectFrom('tenants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    );
+    return Number(row.n);
+  }
+
+  async insert(tenant: NewTenant): Promise<TenantRecord> {
+    const now = new Date().toISOString();
+    try {
+      await guard(() =>
+        this.#db
+          .insertInto('tenants')
+          .values({
+            name: tenant.name,
+            name_key: tenantKey(tenant.name),
+            database_name: tenant.database,
+            server: tenant.server,
+            status: 'provisioning',
+            generation: 1,
+            schema_version: 0,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute(),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new TenantExistsError(tenant.name);
+      throw error;
+    }
+    const record = await this.get(tenant.name);
+    if (!record) throw new RegistryUnavailableError({ cause: new Error('inserted row not found') });
+    return record;
+  }
+
+  async setStatus(name: string, to: TenantStatus, from: readonly TenantStatus[]): Promise<TenantRecord | undefined> {
+    const result = await guard(() =>
+      this.#db
+        .updateTable('tenants')
+        .set((eb) => ({ status: to, generation: eb('generation', '+', 1), updated_at: new Date().toISOString() }))
+        .where('name_key', '=', tenantKey(name))
+        .where('status', 'in', [...from])
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) > 0 ? this.get(name) : undefined;
+  }
+
+  async setSchemaVersion(name: string, version: number): Promise<TenantRecord | undefined> {
+    const result = await guard(() =>
+      this.#db
+        .updateTable('tenants')
+        .set((eb) => ({ schema_version: version, generation: eb('generation', '+', 1), updated_at: new Date().toISOString() }))
+        .where('name_key', '=', tenantKey(name))
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) > 0 ? this.get(name) : undefined;
+  }
+
+  async remove(name: string): Promise<boolean> {
+    const result = await guard(() =>
+      this.#db.deleteFrom('tenants').where('name_key', '=', tenantKey(name)).executeTakeFirst(),
+    );
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async ping(): Promise<void> {
+    await guard(() => this.#db.selectFrom('tenants').select('id').limit(1).execute());
+  }
+
+  async destroy(): Promise<void> {
+    await this.#config.onDestroy?.();
+  }
+}
+
+function toRecord(row: Selectable<TenantsTable>): TenantRecord {
+  return Object.freeze({
+    id: Number(row.id),
+    name: row.name,
+    database: row.database_name,
+    server: row.server,
+    status: row.status as TenantStatus,
+    generation: Number(row.generation),
+    schemaVersion: Number(row.schema_version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const cause = error instanceof RegistryUnavailableError ? error.cause : error;
+  const code = (cause as { code?: unknown })?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Runs a registry query; any failure that is not already typed becomes RegistryUnavailableError. */
+async function guard<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof TenancyError) throw error;
+    throw new RegistryUnavailableError({ cause: error });
+  }
+}

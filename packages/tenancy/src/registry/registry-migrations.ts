@@ -1,0 +1,31 @@
+import type { Kysely, Migration } from 'kysely';
+
+/** The registry's own schema history. Append only. */
+export const REGISTRY_MIGRATIONS: Record<string, Migration> = {
+  '0001_tenants': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('tenants')
+        .ifNotExists()
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('name', 'varchar(63)', (c) => c.notNull())
+        .addColumn('name_key', 'varchar(63)', (c) => c.notNull().unique())
+        .addColumn('database_name', 'varchar(64)', (c) => c.notNull())
+        .addColumn('server', 'varchar(63)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('schema_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      // One database hosts one tenant: two rows may never point at the same database.
+      await db.schema
+        .createIndex('tenants_server_database')
+        .on('tenants')
+        .columns(['server', 'database_name'])
+        .unique()
+        .execute();
+      await db.schema.createIndex('tenants_status').on('tenants').column('status').execute();
+    },
+  },
+};

@@ -1,0 +1,51 @@
+export const TENANT_STATUSES = ['provisioning', 'active', 'suspended', 'deleting'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+/** One row of the registry: everything needed to reach a tenant's database. */
+export interface TenantRecord {
+  readonly id: number;
+  /** The name as created; unique case-insensitively. */
+  readonly name: string;
+  /** The database (MySQL) or file stem (SQLite) on `server`; validated and stored, never taken from a request. */
+  readonly database: string;
+  /** A server named in TENANCY_SERVERS. */
+  readonly server: string;
+  readonly status: TenantStatus;
+  /** Grows by one on every write to the row; a cache compares it to drop stale entries. */
+  readonly generation: number;
+  /** How many tenant schema migrations are applied (per the last run of the migrator). */
+  readonly schemaVersion: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface NewTenant {
+  readonly name: string;
+  readonly database: string;
+  readonly server: string;
+}
+
+export interface ListTenantsOptions {
+  readonly status?: TenantStatus;
+  /** Keyset pagination: names after this key (lower-cased). */
+  readonly after?: string;
+  readonly limit?: number;
+}
+
+/** The tenants table. Every method maps driver failures to RegistryUnavailableError. */
+export interface TenantRegistry {
+  /** Creates or upgrades the registry schema. Idempotent. */
+  migrate(): Promise<void>;
+  get(name: string): Promise<TenantRecord | undefined>;
+  list(options?: ListTenantsOptions): Promise<TenantRecord[]>;
+  count(): Promise<number>;
+  /** Inserts a row in status `provisioning`; TenantExistsError when the name is taken. */
+  insert(tenant: NewTenant): Promise<TenantRecord>;
+  /** Moves a tenant to `to`, only if it is in one of `from`; returns the new row, or undefined when no row matched. */
+  setStatus(name: string, to: TenantStatus, from: readonly TenantStatus[]): Promise<TenantRecord | undefined>;
+  setSchemaVersion(name: string, version: number): Promise<TenantRecord | undefined>;
+  remove(name: string): Promise<boolean>;
+  /** Throws RegistryUnavailableError unless the registry answers. */
+  ping(): Promise<void>;
+  destroy(): Promise<void>;
+}

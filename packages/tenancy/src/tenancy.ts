@@ -1,0 +1,119 @@
+import type { Kysely, Migration } from 'kysely';
+import type { InvalidationBus } from './cache/invalidation.js';
+import { TenantCache } from './cache/tenant-cache.js';
+import type { ConnectionManager } from './connections/connection-manager.js';
+import type { TenantSchema } from './connections/types.js';
+import { TenantNotFoundError, TenantSuspendedError, TenantUnavailableError } from './errors.js';
+import { type TenancyLogger, describeError, silentLogger } from './logger.js';
+import { TenantMigrator } from './migrations/tenant-migrator.js';
+import { DEFAULT_DB_PREFIX, tenantKey } from './names.js';
+import { Provisioner } from './provisioning/provisioner.js';
+import type { TenantRecord, TenantRegistry } from './registry/types.js';
+import { DEFAULT_CACHE_TTL_MS } from './config.js';
+
+export interface TenancyDeps {
+  readonly registry: TenantRegistry;
+  readonly connections: ConnectionManager;
+  readonly dbPrefix?: string;
+  /** Where new tenants go; the first configured server by default. */
+  readonly defaultServer?: string;
+  readonly cacheTtlMs?: number;
+  readonly negativeTtlMs?: number;
+  readonly cacheMax?: number;
+  /** Spreads invalidations to other processes (Redis); local invalidation happens regardless. */
+  readonly invalidation?: InvalidationBus;
+  readonly logger?: TenancyLogger;
+  readonly migrations?: Readonly<Record<string, Migration>>;
+}
+
+/** A tenant that may be served, with the Kysely that reaches its database alone. */
+export interface TenantHandle {
+  readonly tenant: TenantRecord;
+  readonly db: Kysely<TenantSchema>;
+}
+
+/**
+ * The core in one object: resolve a tenant name to its record (cached), hand out the Kysely for
+ * its database, provision and migrate. Owns the registry and the pools: `destroy()` closes them.
+ */
+export class Tenancy {
+  readonly registry: TenantRegistry;
+  readonly connections: ConnectionManager;
+  readonly cache: TenantCache;
+  readonly migrator: TenantMigrator;
+  readonly provisioner: Provisioner;
+  readonly dbPrefix: string;
+  readonly #invalidation: InvalidationBus | undefined;
+  readonly #logger: TenancyLogger;
+
+  constructor(deps: TenancyDeps) {
+    this.registry = deps.registry;
+    this.connections = deps.connections;
+    this.dbPrefix = deps.dbPrefix ?? DEFAULT_DB_PREFIX;
+    this.#invalidation = deps.invalidation;
+    this.#logger = deps.logger ?? silentLogger;
+    this.cache = new TenantCache({
+      registry: deps.registry,
+      ttlMs: deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
+      ...(deps.negativeTtlMs === undefined ? {} : { negativeTtlMs: deps.negativeTtlMs }),
+      ...(deps.cacheMax === undefined ? {} : { max: deps.cacheMax }),
+      logger: this.#logger,
+    });
+    this.migrator = new TenantMigrator({
+      registry: deps.registry,
+      connections: deps.connections,
+      ...(deps.migrations ? { migrations: deps.migrations } : {}),
+    });
+    const defaultServer = deps.defaultServer ?? deps.connections.serverNames[0];
+    if (!defaultServer) throw new Error('Tenancy needs at least one tenant database server');
+    this.provisioner = new Provisioner({
+      registry: deps.registry,
+      connections: deps.connections,
+      migrator: this.migrator,
+      dbPrefix: this.dbPrefix,
+      defaultServer,
+      onChange: (tenant) => this.invalidate(tenant),
+    });
+    this.#invalidation?.subscribe((message) => {
+      if (message.all) this.cache.clear();
+      else this.cache.invalidate(message.tenant);
+    });
+  }
+
+  /**
+   * The registry record of a tenant that may be served now. Throws InvalidTenantNameError (no
+   * query made), TenantNotFoundError, TenantSuspendedError, TenantUnavailableError (being
+   * provisioned or deleted) or RegistryUnavailableError.
+   */
+  async resolve(name: string): Promise<TenantRecord> {
+    const record = await this.cache.lookup(name);
+    if (!record) throw new TenantNotFoundError(name);
+    if (record.status === 'active') return record;
+    if (record.status === 'suspended') throw new TenantSuspendedError(record.name);
+    throw new TenantUnavailableError(record.name, record.status);
+  }
+
+  /** Resolves a tenant and returns the Kysely for its database. */
+  async tenant(name: string): Promise<TenantHandle> {
+    const tenant = await this.resolve(name);
+    return { tenant, db: this.connections.forTenant(tenant) };
+  }
+
+  /** Drops the cached entry here and tells other processes to do the same. Never throws. */
+  async invalidate(tenant: string): Promise<void> {
+    this.cache.invalidate(tenant);
+    if (!this.#invalidation) return;
+    try {
+      await this.#invalidation.publish({ tenant: tenantKey(tenant) });
+    } catch (error) {
+      this.#logger.warn('publishing a tenant invalidation failed; other instances fall back to the cache TTL', {
+        tenant,
+        error: describeError(error),
+      });
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.allSettled([this.#invalidation?.close(), this.connections.destroy(), this.registry.destroy()]);
+  }
+}
