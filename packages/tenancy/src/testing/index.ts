@@ -73,3 +73,4 @@ export async function withMysqlRoot<T>(run: (conn: mysql.Connection) => Promise<
     await conn.end();
   }
 }
+export { TcpProxy } from './tcp-proxy.js';
