@@ -38,6 +38,8 @@ export interface TenantRegistry {
   migrate(): Promise<void>;
   get(name: string): Promise<TenantRecord | undefined>;
   list(options?: ListTenantsOptions): Promise<TenantRecord[]>;
+  /** Every tenant (optionally of one status), read page by page: any registry size, bounded memory. */
+  all(options?: Omit<ListTenantsOptions, 'after'>): AsyncIterable<TenantRecord>;
   count(): Promise<number>;
   /** Inserts a row in status `provisioning`; TenantExistsError when the name is taken. */
   insert(tenant: NewTenant): Promise<TenantRecord>;
