@@ -79,6 +79,9 @@ export class TenantCache {
       if (!status.fetchAborted) throw error;
       entry = await this.#lru.fetch(key);
     }
+    // With allowStaleOnFetchRejection, a failed fetch with nothing stale resolves undefined:
+    // that is "registry down", not "no such tenant".
+    if (entry === undefined && status.fetchError) throw status.fetchError;
     if (status.fetch === 'hit') {
       if (entry === MISSING) this.stats.negativeHits++;
       else this.stats.hits++;

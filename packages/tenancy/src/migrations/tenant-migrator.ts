@@ -65,6 +65,11 @@ export class TenantMigrator {
   async migrateTenant(tenant: TenantRecord): Promise<TenantMigrationResult> {
     let applied: string[] = [];
     try {
+      // Kysely's Migrator creates a missing schema; a tenant database that vanished must be
+      // reported, never silently replaced by an empty one.
+      if (!(await this.#connections.server(tenant.server).databaseExists(tenant.database))) {
+        return { tenant: tenant.name, status: 'failed', applied, version: tenant.schemaVersion, error: `database "${tenant.database}" does not exist` };
+      }
       const { error, results = [] } = await this.#migratorFor(tenant).migrateToLatest();
       applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
       if (error) {

@@ -133,6 +133,7 @@ export class MysqlServer implements TenantDatabaseServer {
     if (this.#lifecycle.destroyed) return;
     this.#lifecycle.markDestroyed();
     this.#scoped.clear();
-    await this.#root.destroy();
+    // End the pool ourselves rather than through Kysely, so later use meets our DestroyedError.
+    await new Promise<void>((resolve) => this.#pool.end(() => resolve()));
   }
 }

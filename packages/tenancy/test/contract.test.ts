@@ -1,0 +1,526 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DatabaseExistsError,
+  DestroyedError,
+  InvalidTenantNameError,
+  RegistryUnavailableError,
+  TenantDatabaseUnavailableError,
+  TenantExistsError,
+  TenantNotFoundError,
+  TenantSuspendedError,
+  Tenancy,
+  databaseNameFor,
+  loadConfig,
+} from '../src/index.js';
+import { createRegistry } from '../src/node.js';
+import { TEST_DRIVERS, TcpProxy, type TestEnvironment, createTestEnvironment, withMysqlRoot } from '../src/testing/index.js';
+import { HOSTILE_NAMES, countingRegistry, sleep, testTenancy } from './support.js';
+
+/** One contract, every driver: the same behaviour on MySQL and on SQLite. */
+describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
+  let environment: TestEnvironment;
+  let tenancy: Tenancy;
+
+  beforeAll(async () => {
+    environment = createTestEnvironment(driver, `contract${driver}`);
+    tenancy = testTenancy(environment);
+    await tenancy.registry.migrate();
+  });
+
+  afterAll(async () => {
+    await tenancy?.destroy();
+    await environment?.cleanup();
+  });
+
+  const server = () => tenancy.connections.server('default');
+
+  describe('registry', () => {
+    it('init is idempotent', async () => {
+      await tenancy.registry.migrate();
+      await tenancy.registry.migrate();
+      expect(await tenancy.registry.count()).toBeGreaterThanOrEqual(0);
+    });
+
+    it('names are unique case-insensitively and every write moves the generation', async () => {
+      const created = await tenancy.provisioner.create('CaseCo');
+      expect(created).toMatchObject({ name: 'CaseCo', status: 'active', schemaVersion: 1, server: 'default' });
+      expect(created.database).toBe(databaseNameFor('CaseCo', environment.prefix));
+      await expect(tenancy.provisioner.create('caseco')).rejects.toBeInstanceOf(TenantExistsError);
+      expect((await tenancy.registry.get('CASECO'))?.name).toBe('CaseCo');
+      const suspended = await tenancy.provisioner.suspend('caseco');
+      expect(suspended.generation).toBeGreaterThan(created.generation);
+      const resumed = await tenancy.provisioner.resume('CaseCo');
+      expect(resumed.generation).toBeGreaterThan(suspended.generation);
+      await tenancy.provisioner.delete('CaseCo');
+    });
+
+    it('lists every tenant page by page, in name order', async () => {
+      const names = Array.from({ length: 7 }, (_, i) => `page${i}`);
+      await tenancy.provisioner.createMany(names, { concurrency: 4 });
+      const seen: string[] = [];
+      for await (const record of tenancy.registry.all({ limit: 3 })) if (record.name.startsWith('page')) seen.push(record.name);
+      expect(seen).toEqual(names);
+      for (const name of names) await tenancy.provisioner.delete(name);
+    });
+  });
+
+  describe('provisioning life cycle', () => {
+    it('create, use, suspend, resume, delete', async () => {
+      const record = await tenancy.provisioner.create('Lifecycle');
+      expect(await server().databaseExists(record.database)).toBe(true);
+
+      const { db } = await tenancy.tenant('Lifecycle');
+      await db.insertInto('users').values([{ username: 'userA' }, { username: 'userB' }]).execute();
+      const rows = await db.selectFrom('users').select('username').orderBy('id').execute();
+      expect(rows.map((r) => r.username)).toEqual(['userA', 'userB']);
+
+      await tenancy.provisioner.suspend('Lifecycle');
+      await expect(tenancy.tenant('Lifecycle')).rejects.toBeInstanceOf(TenantSuspendedError);
+      await tenancy.provisioner.resume('Lifecycle');
+      expect((await tenancy.resolve('Lifecycle')).status).toBe('active');
+
+      await tenancy.provisioner.delete('Lifecycle');
+      expect(await server().databaseExists(record.database)).toBe(false);
+      expect(await tenancy.registry.get('Lifecycle')).toBeUndefined();
+      await expect(tenancy.resolve('Lifecycle')).rejects.toBeInstanceOf(TenantNotFoundError);
+    });
+
+    it('re-running a create that stopped half way completes it', async () => {
+      const database = databaseNameFor('HalfDone', environment.prefix);
+      // What a crash right after the registry insert leaves behind.
+      await tenancy.registry.insert({ name: 'HalfDone', database, server: 'default' });
+      await expect(tenancy.resolve('HalfDone')).rejects.toMatchObject({ code: 'tenant_unavailable' });
+      const record = await tenancy.provisioner.create('HalfDone');
+      expect(record.status).toBe('active');
+      expect(await server().databaseExists(database)).toBe(true);
+      expect(await tenancy.migrator.pending(record)).toEqual([]);
+      await tenancy.provisioner.delete('HalfDone');
+    });
+
+    it('refuses to take over an existing database unless told to adopt it', async () => {
+      const database = databaseNameFor('Squatter', environment.prefix);
+      await server().createDatabase(database);
+      await expect(tenancy.provisioner.create('Squatter')).rejects.toBeInstanceOf(DatabaseExistsError);
+      expect(await tenancy.registry.get('Squatter')).toBeUndefined();
+      await server().dropDatabase(database);
+    });
+
+    it('adopts a database that already holds a tenant, like the original TenantA', async () => {
+      const database = `${environment.prefix}Original`;
+      await server().createDatabase(database);
+      const raw = server().database(database);
+      await raw.schema
+        .createTable('users')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('username', 'varchar(100)', (c) => c.notNull())
+        .execute();
+      await raw.insertInto('users').values([{ username: 'userA' }, { username: 'userB' }]).execute();
+
+      const record = await tenancy.provisioner.create('TenantA', { database, adopt: true });
+      expect(record).toMatchObject({ database, status: 'active', schemaVersion: 1 });
+      const { db } = await tenancy.tenant('TenantA');
+      expect((await db.selectFrom('users').select('username').orderBy('id').execute()).map((r) => r.username)).toEqual([
+        'userA',
+        'userB',
+      ]);
+      await tenancy.provisioner.delete('TenantA', { keepDatabase: true });
+      expect(await server().databaseExists(database)).toBe(true);
+      await server().dropDatabase(database);
+    });
+
+    it('bulk create reports one result per name and goes on after a failure', async () => {
+      const results = await tenancy.provisioner.createMany(['bulk1', 'bad name', 'bulk2', 'bulk1'], { concurrency: 2 });
+      const byStatus = (status: string) => results.filter((r) => r.status === status).map((r) => r.tenant).sort();
+      expect(results).toHaveLength(4);
+      expect(byStatus('created')).toEqual(['bulk1', 'bulk2']);
+      expect(results.filter((r) => r.status === 'failed').map((r) => r.error?.code).sort()).toEqual([
+        'invalid_tenant_name',
+        'tenant_exists',
+      ]);
+      for (const name of ['bulk1', 'bulk2']) await tenancy.provisioner.delete(name);
+    });
+  });
+
+  describe('hostile names', () => {
+    it('create nothing, anywhere', async () => {
+      const before = await server().listDatabases(environment.prefix);
+      const countBefore = await tenancy.registry.count();
+      for (const name of HOSTILE_NAMES) {
+        await expect(tenancy.provisioner.create(name), JSON.stringify(name)).rejects.toBeInstanceOf(InvalidTenantNameError);
+        await expect(tenancy.resolve(name), JSON.stringify(name)).rejects.toBeInstanceOf(InvalidTenantNameError);
+      }
+      for (const database of ['x`; drop database mysql; --', '../outside', 'a/b', 'mysql', 'a\0b', 'x'.repeat(65)]) {
+        await expect(tenancy.provisioner.create('okname', { database, adopt: true })).rejects.toBeInstanceOf(
+          InvalidTenantNameError,
+        );
+      }
+      expect(await server().listDatabases(environment.prefix)).toEqual(before);
+      expect(await tenancy.registry.count()).toBe(countBefore);
+    });
+
+    it('are rejected without a registry query', async () => {
+      const registry = countingRegistry(createRegistry(loadConfig(environment.env).registry));
+      const counted = testTenancy(environment, { registry });
+      try {
+        for (const name of HOSTILE_NAMES) await expect(counted.resolve(name)).rejects.toBeInstanceOf(InvalidTenantNameError);
+        expect(registry.gets).toBe(0);
+      } finally {
+        await counted.destroy();
+      }
+    });
+  });
+
+  describe('cache', () => {
+    let registry: ReturnType<typeof countingRegistry>;
+    let cached: Tenancy;
+
+    beforeAll(async () => {
+      await tenancy.provisioner.create('cold');
+      registry = countingRegistry(createRegistry(loadConfig(environment.env).registry));
+      cached = testTenancy(environment, { registry, overrides: { cacheTtlMs: 60_000, negativeTtlMs: 300 } });
+    });
+    afterAll(async () => {
+      await cached.destroy();
+      await tenancy.provisioner.delete('cold');
+    });
+
+    it('100 concurrent resolves of a cold tenant make one registry query', async () => {
+      const before = registry.gets;
+      const records = await Promise.all(Array.from({ length: 100 }, () => cached.resolve('cold')));
+      expect(new Set(records.map((r) => r.name))).toEqual(new Set(['cold']));
+      expect(registry.gets - before).toBe(1);
+      await cached.resolve('COLD');
+      expect(registry.gets - before).toBe(1);
+    });
+
+    it('remembers unknown names briefly, then asks again', async () => {
+      const before = registry.gets;
+      await Promise.all(Array.from({ length: 50 }, () => expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError)));
+      for (let i = 0; i < 20; i++) await expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError);
+      expect(registry.gets - before).toBe(1);
+      expect(cached.cache.stats.negativeHits).toBeGreaterThanOrEqual(20);
+      await sleep(400);
+      await expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError);
+      expect(registry.gets - before).toBe(2);
+    });
+
+    it('a write through the library invalidates its entry at once', async () => {
+      await expect(cached.resolve('latecomer')).rejects.toBeInstanceOf(TenantNotFoundError);
+      await cached.provisioner.create('latecomer');
+      expect((await cached.resolve('latecomer')).status).toBe('active');
+      await cached.provisioner.suspend('latecomer');
+      await expect(cached.resolve('latecomer')).rejects.toBeInstanceOf(TenantSuspendedError);
+      await cached.provisioner.delete('latecomer');
+      await expect(cached.resolve('latecomer')).rejects.toBeInstanceOf(TenantNotFoundError);
+    });
+
+    it('bounds memory under a flood of made-up names', async () => {
+      const small = testTenancy(environment, { overrides: { cacheMax: 100 } });
+      try {
+        for (let i = 0; i < 500; i++) await expect(small.resolve(`made-up-${i}`)).rejects.toBeInstanceOf(TenantNotFoundError);
+        expect(small.cache.size).toBeLessThanOrEqual(100);
+      } finally {
+        await small.destroy();
+      }
+    });
+  });
+
+  it('serves known tenants from stale entries while the registry is unreachable', async () => {
+    await tenancy.provisioner.create('steady');
+    let proxy: TcpProxy | undefined;
+    let env = environment.env;
+    if (driver === 'mysql') {
+      proxy = new TcpProxy('127.0.0.1', 3306);
+      const port = await proxy.start();
+      const registryUrl = new URL(environment.env.DATABASE_URL!);
+      const serverUrl = new URL(registryUrl);
+      serverUrl.pathname = '/';
+      registryUrl.port = String(port);
+      env = { ...env, DATABASE_URL: registryUrl.toString(), TENANCY_SERVERS: `default=${serverUrl.toString()}` };
+    }
+    const flaky = testTenancy(environment, { env, overrides: { cacheTtlMs: 100 } });
+    try {
+      expect((await flaky.resolve('steady')).status).toBe('active');
+      // The registry goes away: a proxy cut on MySQL, a closed registry on SQLite.
+      if (proxy) await proxy.stop();
+      else await flaky.registry.destroy();
+      await sleep(200);
+      const { tenant, db } = await flaky.tenant('steady');
+      expect(tenant.name).toBe('steady');
+      expect(await db.selectFrom('users').select('id').execute()).toEqual([]);
+      expect(flaky.cache.stats.staleServed).toBeGreaterThanOrEqual(1);
+      await expect(flaky.resolve('never-seen')).rejects.toBeInstanceOf(RegistryUnavailableError);
+      await expect(flaky.registry.ping()).rejects.toBeInstanceOf(RegistryUnavailableError);
+      if (proxy) {
+        await proxy.start();
+        await flaky.registry.ping();
+        await expect(flaky.resolve('never-seen')).rejects.toBeInstanceOf(TenantNotFoundError);
+      }
+    } finally {
+      await flaky.destroy();
+      await proxy?.stop();
+      await tenancy.provisioner.delete('steady');
+    }
+  });
+
+  it('a tenant database that cannot be reached is a typed error, and the pool recovers', async () => {
+    if (driver === 'sqlite') {
+      const record = await tenancy.provisioner.create('vanishing');
+      await server().dropDatabase(record.database); // the file goes away behind the registry's back
+      const { db } = await tenancy.tenant('vanishing');
+      await expect(db.selectFrom('users').selectAll().execute()).rejects.toBeInstanceOf(TenantDatabaseUnavailableError);
+      await server().createDatabase(record.database);
+      await tenancy.migrator.migrateTenant(record);
+      expect(await db.selectFrom('users').selectAll().execute()).toEqual([]);
+      await tenancy.provisioner.delete('vanishing');
+      return;
+    }
+    await tenancy.provisioner.create('restarting');
+    const proxy = new TcpProxy('127.0.0.1', 3306);
+    const port = await proxy.start();
+    const cut = testTenancy(environment, { env: { TENANCY_SERVERS: `default=mysql://root@127.0.0.1:${port}` } });
+    try {
+      const { db } = await cut.tenant('restarting');
+      await db.insertInto('users').values({ username: 'before' }).execute();
+      await proxy.stop(); // the server restarts: every pooled connection dies
+      await expect(db.selectFrom('users').selectAll().execute()).rejects.toBeInstanceOf(TenantDatabaseUnavailableError);
+      await proxy.start();
+      const rows = await db.selectFrom('users').select('username').execute();
+      expect(rows.map((r) => r.username)).toEqual(['before']);
+    } finally {
+      await cut.destroy();
+      await proxy.stop();
+      await tenancy.provisioner.delete('restarting');
+    }
+  });
+
+  it('never answers one tenant with another tenant\'s rows under concurrent load', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `iso${i}`);
+    const created = await tenancy.provisioner.createMany(names, { concurrency: 8 });
+    expect(created.every((r) => r.status === 'created')).toBe(true);
+    for (const name of names) {
+      const { db } = await tenancy.tenant(name);
+      await db.insertInto('users').values([{ username: `${name}-a` }, { username: `${name}-b` }]).execute();
+    }
+    const checks = Array.from({ length: 2000 }, async (_, i) => {
+      const name = names[(i * 7919) % names.length]!;
+      const { db } = await tenancy.tenant(name);
+      const rows = await db.selectFrom('users').select('username').orderBy('id').execute();
+      return { name, got: rows.map((r) => r.username) };
+    });
+    for (const { name, got } of await Promise.all(checks)) expect(got).toEqual([`${name}-a`, `${name}-b`]);
+    for (const name of names) await tenancy.provisioner.delete(name);
+  });
+
+  describe('migrations', () => {
+    it('a run over all tenants returns one result each and goes on past a broken one', async () => {
+      const names = ['mig1', 'mig2', 'mig3'];
+      await tenancy.provisioner.createMany(names);
+      const broken = (await tenancy.registry.get('mig2'))!;
+      await server().dropDatabase(broken.database);
+      const results = await tenancy.migrator.migrateAll(
+        (async function* () {
+          for (const name of names) yield (await tenancy.registry.get(name))!;
+        })(),
+        { concurrency: 2 },
+      );
+      const byTenant = Object.fromEntries(results.map((r) => [r.tenant, r]));
+      expect(results).toHaveLength(3);
+      expect(byTenant.mig1).toMatchObject({ status: 'current', version: 1 });
+      expect(byTenant.mig3).toMatchObject({ status: 'current', version: 1 });
+      expect(byTenant.mig2?.status).toBe('failed');
+      expect(byTenant.mig2?.error).toBeTruthy();
+      for (const name of names) await tenancy.provisioner.delete(name);
+    });
+
+    it('a new migration is applied to every tenant, once', async () => {
+      const extended = testTenancy(environment, {
+        overrides: {
+          migrations: {
+            ...(await import('../src/index.js')).TENANT_MIGRATIONS,
+            '0002_email': {
+              up: async (db) => {
+                await db.schema.alterTable('users').addColumn('email', 'varchar(200)').execute();
+              },
+            },
+          },
+        },
+      });
+      try {
+        await extended.provisioner.createMany(['ext1', 'ext2']);
+        // ext1/ext2 got both migrations at create; roll the registry back to pretend they are behind.
+        const names = ['ext1', 'ext2'];
+        const records = await Promise.all(names.map(async (n) => (await extended.registry.get(n))!));
+        const first = await extended.migrator.migrateAll(records);
+        expect(first.map((r) => r.status)).toEqual(['current', 'current']);
+        expect(records.every((r) => r.schemaVersion === 2)).toBe(true);
+
+        await tenancy.provisioner.create('ext3'); // created with migration 1 only
+        const ext3 = (await tenancy.registry.get('ext3'))!;
+        expect(ext3.schemaVersion).toBe(1);
+        expect(await extended.migrator.pending(ext3)).toEqual(['0002_email']);
+        const [applied] = await extended.migrator.migrateAll([ext3]);
+        expect(applied).toMatchObject({ status: 'applied', applied: ['0002_email'], version: 2 });
+        expect((await extended.registry.get('ext3'))?.schemaVersion).toBe(2);
+        const [again] = await extended.migrator.migrateAll([(await extended.registry.get('ext3'))!]);
+        expect(again?.status).toBe('current');
+        for (const name of ['ext1', 'ext2', 'ext3']) await extended.provisioner.delete(name);
+      } finally {
+        await extended.destroy();
+      }
+    });
+
+    it.runIf(driver === 'mysql')('locks per tenant database: one tenant waits, others go on, nothing runs twice', async () => {
+      let openGate!: () => void;
+      const gate = { promise: new Promise<void>((resolve) => (openGate = resolve)), resolve: () => openGate() };
+      let entered = 0;
+      const slow = testTenancy(environment, {
+        overrides: {
+          migrations: {
+            ...(await import('../src/index.js')).TENANT_MIGRATIONS,
+            '0002_marker': {
+              up: async (db) => {
+                entered++;
+                await db.insertInto('users').values({ username: 'migrated' }).execute();
+                if (entered === 1) await gate.promise; // the first run holds lockA's lock here
+              },
+            },
+          },
+        },
+      });
+      const other = testTenancy(environment, {
+        overrides: {
+          migrations: {
+            ...(await import('../src/index.js')).TENANT_MIGRATIONS,
+            '0002_marker': {
+              up: async (db) => {
+                entered++;
+                await db.insertInto('users').values({ username: 'migrated' }).execute();
+              },
+            },
+          },
+        },
+      });
+      try {
+        await tenancy.provisioner.createMany(['lockA', 'lockB']);
+        const a = (await tenancy.registry.get('lockA'))!;
+        const b = (await tenancy.registry.get('lockB'))!;
+        const blocked = slow.migrator.migrateTenant(a); // holds lockA's lock until the gate opens
+        while (entered === 0) await sleep(10);
+        const sameTenant = other.migrator.migrateTenant(a); // must wait for lockA's lock
+        const otherTenant = await other.migrator.migrateTenant(b); // must not wait
+        expect(otherTenant).toMatchObject({ status: 'applied', applied: ['0002_marker'] });
+        expect(entered).toBe(2);
+        gate.resolve();
+        const [first, second] = await Promise.all([blocked, sameTenant]);
+        expect(first).toMatchObject({ status: 'applied', applied: ['0002_marker'] });
+        expect(second).toMatchObject({ status: 'current', applied: [] });
+        expect(entered).toBe(2);
+        const rows = await tenancy.connections.forTenant(a).selectFrom('users').select('username').execute();
+        expect(rows).toEqual([{ username: 'migrated' }]);
+      } finally {
+        gate.resolve();
+        await slow.destroy();
+        await other.destroy();
+        for (const name of ['lockA', 'lockB']) await tenancy.provisioner.delete(name).catch(() => {});
+      }
+    });
+  });
+
+  it('destroy closes everything, and use after destroy is an error', async () => {
+    await tenancy.provisioner.create('afterlife');
+    const short = testTenancy(environment);
+    const { db } = await short.tenant('afterlife');
+    await db.selectFrom('users').selectAll().execute();
+    await short.destroy();
+    await expect(db.selectFrom('users').selectAll().execute()).rejects.toBeInstanceOf(DestroyedError);
+    expect(() => short.connections.server('default')).toThrow(DestroyedError);
+    await short.destroy(); // idempotent
+    await tenancy.provisioner.delete('afterlife');
+  });
+});
+
+describe('connection budget on MySQL', () => {
+  const USER = 'tt_budget';
+  const PASSWORD = 'budget-pw-1';
+  let environment: TestEnvironment;
+  let tenancy: Tenancy;
+
+  const countConnections = () =>
+    withMysqlRoot(async (conn) => {
+      const [rows] = await conn.query('select count(*) as n from information_schema.processlist where user = ?', [USER]);
+      return Number((rows as Array<{ n: number }>)[0]?.n);
+    });
+
+  beforeAll(async () => {
+    await withMysqlRoot(async (conn) => {
+      for (const host of ['%', 'localhost']) {
+        await conn.query(`create user if not exists '${USER}'@'${host}' identified by '${PASSWORD}'`);
+        await conn.query(`grant all on *.* to '${USER}'@'${host}'`);
+      }
+    });
+    environment = createTestEnvironment('mysql', 'budget');
+    tenancy = testTenancy(environment, {
+      env: { TENANCY_SERVERS: `default=mysql://${USER}:${PASSWORD}@127.0.0.1:3306`, TENANCY_MAX_CONNECTIONS: '10' },
+    });
+    await tenancy.registry.migrate();
+  }, 600_000);
+
+  afterAll(async () => {
+    await tenancy?.destroy();
+    await environment?.cleanup();
+    await withMysqlRoot(async (conn) => {
+      for (const host of ['%', 'localhost']) await conn.query(`drop user if exists '${USER}'@'${host}'`);
+    });
+  });
+
+  it('500 tenants queried concurrently stay within TENANCY_MAX_CONNECTIONS', async () => {
+    const names = Array.from({ length: 500 }, (_, i) => `load${String(i).padStart(3, '0')}`);
+    const created = await tenancy.provisioner.createMany(names, { concurrency: 8 });
+    expect(created.filter((r) => r.status !== 'created')).toEqual([]);
+
+    let most = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        most = Math.max(most, await countConnections());
+        await sleep(5);
+      }
+    })();
+    const answers = await Promise.all(
+      names.flatMap((name) => [0, 1].map(async () => {
+        const { db } = await tenancy.tenant(name);
+        await sql`select sleep(0.002)`.execute(db);
+        return db.selectFrom('users').select('id').execute();
+      })),
+    );
+    sampling = false;
+    await sampler;
+    const stats = tenancy.connections.stats()[0]!;
+    console.log(`500 tenants, 1000 concurrent queries: at most ${most} server connections seen in PROCESSLIST, pool open ${stats.open}/${stats.limit}`);
+    expect(answers).toHaveLength(1000);
+    expect(most).toBeGreaterThan(1); // the load was concurrent
+    expect(most).toBeLessThanOrEqual(10);
+    expect(stats.open).toBeLessThanOrEqual(10);
+  }, 600_000);
+
+  it('a password never appears in an error message', async () => {
+    const wrong = testTenancy(environment, {
+      env: { TENANCY_SERVERS: `default=mysql://${USER}:not-the-Secret-42@127.0.0.1:3306` },
+    });
+    try {
+      await wrong.provisioner.create('pw-check').catch(() => {});
+      const error = await wrong.connections.server('default').ping().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TenantDatabaseUnavailableError);
+      const text = `${(error as Error).message} ${String((error as Error).cause)} ${JSON.stringify(error)}`;
+      expect(text).not.toContain('not-the-Secret-42');
+    } finally {
+      await wrong.destroy();
+      await tenancy.provisioner.delete('pw-check').catch(() => {});
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantNotFoundError, TenantSuspendedError, type Tenancy, type TenancyLogger } from '../src/index.js';
+import { RedisInvalidationBus } from '../src/node.js';
+import { TEST_REDIS_URL, type TestEnvironment, createTestEnvironment } from '../src/testing/index.js';
+import { sleep, testTenancy } from './support.js';
+
+describe('invalidation over Redis', () => {
+  let environment: TestEnvironment;
+  const channel = `tenantry:test:${Math.random().toString(36).slice(2)}`;
+  const open: Tenancy[] = [];
+  const instance = (url = TEST_REDIS_URL, logger?: TenancyLogger) => {
+    const tenancy = testTenancy(environment, {
+      overrides: {
+        cacheTtlMs: 600_000,
+        invalidation: new RedisInvalidationBus({ url, channel, ...(logger ? { logger } : {}) }),
+        ...(logger ? { logger } : {}),
+      },
+    });
+    open.push(tenancy);
+    return tenancy;
+  };
+
+  beforeAll(async () => {
+    environment = createTestEnvironment('sqlite', 'redis');
+    const setup = testTenancy(environment);
+    await setup.registry.migrate();
+    await setup.provisioner.create('shared');
+    await setup.destroy();
+  });
+  afterAll(async () => {
+    for (const tenancy of open) await tenancy.destroy();
+    await environment.cleanup();
+  });
+
+  it('a change made by one instance reaches another at once, long before the TTL', async () => {
+    const api = instance();
+    const cli = instance();
+    await sleep(300); // both subscribers connected
+    expect((await api.resolve('shared')).status).toBe('active');
+    await cli.provisioner.suspend('shared');
+    let seen: unknown;
+    for (let i = 0; i < 50 && !(seen instanceof TenantSuspendedError); i++) {
+      seen = await api.resolve('shared').catch((e: unknown) => e);
+      if (!(seen instanceof TenantSuspendedError)) await sleep(20);
+    }
+    expect(seen).toBeInstanceOf(TenantSuspendedError);
+    await cli.provisioner.resume('shared');
+    await sleep(200);
+    expect((await api.resolve('shared')).status).toBe('active');
+  });
+
+  it('a new tenant is visible at once despite a cached "not found"', async () => {
+    const api = instance();
+    const cli = instance();
+    await sleep(300);
+    await expect(api.resolve('newcomer')).rejects.toBeInstanceOf(TenantNotFoundError);
+    await cli.provisioner.create('newcomer');
+    await sleep(200);
+    expect((await api.resolve('newcomer')).name).toBe('newcomer');
+    await cli.provisioner.delete('newcomer');
+  });
+
+  it('an unreachable Redis never stops the work: writes succeed and the failure is logged', async () => {
+    const warnings: string[] = [];
+    const logger: TenancyLogger = { info() {}, warn: (m) => warnings.push(m), error() {} };
+    const lonely = instance('redis://127.0.0.1:1', logger);
+    await lonely.provisioner.suspend('shared');
+    expect((await lonely.registry.get('shared'))?.status).toBe('suspended');
+    await expect(lonely.resolve('shared')).rejects.toBeInstanceOf(TenantSuspendedError);
+    await lonely.provisioner.resume('shared');
+    expect(warnings.some((w) => w.includes('invalidation'))).toBe(true);
+  });
+});

@@ -1,0 +1,81 @@
+import { ConnectionManager, type TenantRegistry, Tenancy, type TenancyDeps, loadConfig } from '../src/index.js';
+import { createNodeServer, createRegistry } from '../src/node.js';
+import type { TestEnvironment } from '../src/testing/index.js';
+
+/** Wraps a real registry and counts the lookups that reach it. */
+export function countingRegistry(inner: TenantRegistry): TenantRegistry & { gets: number } {
+  const wrapper = {
+    gets: 0,
+    migrate: () => inner.migrate(),
+    get: (name: string) => {
+      wrapper.gets++;
+      return inner.get(name);
+    },
+    list: (...a: Parameters<TenantRegistry['list']>) => inner.list(...a),
+    all: (...a: Parameters<TenantRegistry['all']>) => inner.all(...a),
+    count: () => inner.count(),
+    insert: (...a: Parameters<TenantRegistry['insert']>) => inner.insert(...a),
+    setStatus: (...a: Parameters<TenantRegistry['setStatus']>) => inner.setStatus(...a),
+    setSchemaVersion: (...a: Parameters<TenantRegistry['setSchemaVersion']>) => inner.setSchemaVersion(...a),
+    remove: (name: string) => inner.remove(name),
+    ping: () => inner.ping(),
+    destroy: () => inner.destroy(),
+  };
+  return wrapper;
+}
+
+export interface TestTenancyOptions {
+  readonly env?: Record<string, string>;
+  readonly registry?: TenantRegistry;
+  readonly overrides?: Partial<Omit<TenancyDeps, 'registry' | 'connections'>>;
+}
+
+/** A Tenancy on a test environment, the way createTenancy builds one, with hooks for tests. */
+export function testTenancy(environment: TestEnvironment, options: TestTenancyOptions = {}): Tenancy {
+  const config = loadConfig({ ...environment.env, ...options.env });
+  return new Tenancy({
+    registry: options.registry ?? createRegistry(config.registry),
+    connections: new ConnectionManager({
+      servers: config.servers,
+      factory: (server) => createNodeServer(server, config.maxConnections),
+    }),
+    dbPrefix: config.dbPrefix,
+    cacheTtlMs: config.cacheTtlMs,
+    ...options.overrides,
+  });
+}
+
+export const HOSTILE_NAMES: readonly string[] = [
+  "a'b",
+  'a"b',
+  'a`b',
+  '`; drop database mysql; --',
+  "x' or '1'='1",
+  '..',
+  '../etc/passwd',
+  'a/b',
+  'a\\b',
+  'a\0b',
+  '\0',
+  '',
+  ' ',
+  'a b',
+  '-leading-dash',
+  '_leading_underscore',
+  'x'.repeat(64),
+  'x'.repeat(300),
+  'tenänt',
+  'テナント',
+  'a\u200bb',
+  'admin',
+  'HEALTHZ',
+  'readyz',
+  'metrics',
+  'api',
+  'mysql',
+  'information_schema',
+  'performance_schema',
+  'SYS',
+];
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
