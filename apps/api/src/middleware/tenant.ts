@@ -1,0 +1,56 @@
+import { type IdentifyMode, InvalidTenantNameError, type Tenancy } from '@tenantry/tenancy';
+import type { Context, MiddlewareHandler } from 'hono';
+import { ApiError } from '../errors.js';
+import type { AppEnv } from '../types.js';
+
+export const TENANT_HEADER = 'X-Tenant';
+
+export interface TenantResolutionConfig {
+  readonly tenancy: Pick<Tenancy, 'tenant'>;
+  readonly identify: IdentifyMode;
+  readonly baseDomain?: string | undefined;
+}
+
+/** The tenant name a request gives, by path parameter, host or header. Throws for a request that names none. */
+export function tenantNameOf(c: Context<AppEnv>, config: Omit<TenantResolutionConfig, 'tenancy'>): string {
+  switch (config.identify) {
+    case 'path':
+      return c.req.param('tenant') ?? '';
+    case 'header': {
+      const name = c.req.header(TENANT_HEADER);
+      if (name === undefined) throw new ApiError('invalid_input', `the ${TENANT_HEADER} header names the tenant and is missing`);
+      return name;
+    }
+    case 'host': {
+      const suffix = `.${config.baseDomain ?? ''}`;
+      // The Host header without its port; host names compare case-insensitively.
+      const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
+      if (!config.baseDomain || !host.toLowerCase().endsWith(suffix.toLowerCase())) {
+        throw new InvalidTenantNameError(`the host does not name a tenant: expected <tenant>${suffix}`);
+      }
+      return host.slice(0, -suffix.length);
+    }
+  }
+}
+
+/**
+ * Resolves the request's tenant through the core (cached registry) and puts the handle on the
+ * context. Unknown, impossible, suspended or unreachable tenants throw typed errors that the
+ * error handler maps; nothing here queries with the raw name.
+ */
+export function resolveTenant(config: TenantResolutionConfig): MiddlewareHandler<AppEnv> {
+  return async function resolveTenant(c, next) {
+    const name = tenantNameOf(c, config);
+    c.set('tenantName', name);
+    c.set('tenant', await config.tenancy.tenant(name));
+    await next();
+  };
+}
+
+/** The resolved tenant of a request; only under `resolveTenant`. */
+export function tenantOf(c: Context<AppEnv>) {
+  const handle = c.get('tenant');
+  const name = c.get('tenantName');
+  if (!handle || name === undefined) throw new Error('tenantOf() used on a route without resolveTenant()');
+  return { ...handle, name };
+}

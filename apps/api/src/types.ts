@@ -1,0 +1,27 @@
+import type { IdentifyMode, Tenancy, TenancyLogger, TenantHandle } from '@tenantry/tenancy';
+import type { RequestIdVariables } from 'hono/request-id';
+import type { AppMetrics } from './metrics/types.js';
+
+/** What `createApp` needs; every runtime builds these itself (the app reads no environment). */
+export interface AppDeps {
+  readonly tenancy: Tenancy;
+  readonly logger: TenancyLogger;
+  /** How a request names its tenant; `path` (`/:tenant/users`) by default. */
+  readonly identify?: IdentifyMode;
+  /** With `host`: tenants are `<tenant>.<baseDomain>`. */
+  readonly baseDomain?: string;
+  /** Bearer token for `/admin/*`; the admin routes are not mounted without one. */
+  readonly adminToken?: string;
+  /** `/metrics` answers 404 without it. */
+  readonly metrics?: AppMetrics;
+}
+
+/** Typed context of every handler (Hono's `Env`). */
+export interface AppEnv {
+  Variables: RequestIdVariables & {
+    /** The tenant name as the request gave it (the response key of `GET /users`). */
+    tenantName?: string;
+    /** Set once the tenant resolved; routes under the tenant middleware can rely on it. */
+    tenant?: TenantHandle;
+  };
+}
