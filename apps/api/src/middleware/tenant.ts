@@ -23,9 +23,9 @@ export function tenantNameOf(c: Context<AppEnv>, config: Omit<TenantResolutionCo
     }
     case 'host': {
       const suffix = `.${config.baseDomain ?? ''}`;
-      // The Host header without its port; host names compare case-insensitively.
-      const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
-      if (!config.baseDomain || !host.toLowerCase().endsWith(suffix.toLowerCase())) {
+      // The URL's host name (from the Host header on Node): lower-cased, without the port.
+      const host = new URL(c.req.url).hostname;
+      if (!config.baseDomain || !host.endsWith(suffix.toLowerCase())) {
         throw new InvalidTenantNameError(`the host does not name a tenant: expected <tenant>${suffix}`);
       }
       return host.slice(0, -suffix.length);
