@@ -1,0 +1,48 @@
+import type { TenantRecord } from '@tenantry/tenancy';
+
+/** Plain padded columns (like kubectl): easy to read, easy to grep, no box drawing to strip. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+/** `n thing` / `n things`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A tenant as every `--json` output shows it. */
+export interface TenantJson {
+  readonly name: string;
+  readonly status: TenantRecord['status'];
+  readonly server: string;
+  readonly database: string;
+  readonly schemaVersion: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export function tenantJson(record: TenantRecord): TenantJson {
+  return {
+    name: record.name,
+    status: record.status,
+    server: record.server,
+    database: record.database,
+    schemaVersion: record.schemaVersion,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** Seconds or minutes, for durations shown to people. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
