@@ -76,6 +76,14 @@ describe('createApp over a real SQLite tenancy', () => {
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('looks the tenant up once per request', async () => {
+    await app.request('/TenantA/users');
+    const before = { ...tenancy.cache.stats };
+    for (const path of ['/TenantA/users', '/TenantA/users/1']) await app.request(path);
+    expect(tenancy.cache.stats.hits - before.hits).toBe(2);
+    expect(tenancy.cache.stats.misses).toBe(before.misses);
+  });
+
   it('answers a route that does not exist 404 without asking the registry', async () => {
     const misses = tenancy.cache.stats.misses;
     const res = await app.request('/Whatever/posts');

@@ -32,8 +32,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const tenantRoutes = new Hono<AppEnv>();
   const tenant = resolveTenant({ tenancy: deps.tenancy, identify, baseDomain: deps.baseDomain });
-  // Only on the tenant's routes: a path that matches none is a plain 404, with no registry lookup.
-  tenantRoutes.use('/users', tenant);
+  // Only on the tenant's routes (`/users/*` matches `/users` too): a path that matches none is a
+  // plain 404 with no registry lookup.
   tenantRoutes.use('/users/*', tenant);
   tenantRoutes.route('/', usersRoutes(deps.logger));
   // The same routes whatever names the tenant: `/:tenant/users` by path, `/users` by host or header.
