@@ -140,6 +140,14 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       ]);
       for (const name of ['bulk1', 'bulk2']) await tenancy.provisioner.delete(name);
     });
+
+    it('concurrent creates of one name: one wins, the others are told it exists', async () => {
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => tenancy.provisioner.create('contested')));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TenantExistsError);
+      expect((await tenancy.registry.get('contested'))?.status).toBe('active');
+      await tenancy.provisioner.delete('contested');
+    });
   });
 
   describe('hostile names', () => {

@@ -10,7 +10,7 @@ import {
 } from '../errors.js';
 import { describeError } from '../logger.js';
 import type { TenantMigrator } from '../migrations/tenant-migrator.js';
-import { assertDatabaseName, assertTenantName, databaseNameFor } from '../names.js';
+import { assertDatabaseName, assertTenantName, databaseNameFor, tenantKey } from '../names.js';
 import type { TenantRecord, TenantRegistry, TenantStatus } from '../registry/types.js';
 
 export interface CreateTenantOptions {
@@ -54,6 +54,7 @@ export const DEFAULT_CREATE_CONCURRENCY = 8;
 /** Creates, adopts, suspends, resumes and deletes tenant databases, keeping the registry in step. */
 export class Provisioner {
   readonly #c: ProvisionerConfig;
+  readonly #creating = new Map<string, Promise<void>>();
 
   constructor(config: ProvisionerConfig) {
     this.#c = config;
@@ -66,6 +67,27 @@ export class Provisioner {
   async create(name: string, options: CreateTenantOptions = {}): Promise<TenantRecord> {
     assertTenantName(name);
     if (options.database !== undefined) assertDatabaseName(options.database);
+    // Two creates of one name in this process run one after the other, so the second sees the
+    // first's finished row (tenant_exists) instead of taking its half-done row for a crash.
+    const key = tenantKey(name);
+    const previous = this.#creating.get(key) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.#create(name, options),
+      () => this.#create(name, options),
+    );
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#creating.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#creating.get(key) === settled) this.#creating.delete(key);
+    }
+  }
+
+  async #create(name: string, options: CreateTenantOptions): Promise<TenantRecord> {
     const { registry, connections } = this.#c;
 
     let record = await registry.get(name);
@@ -94,8 +116,11 @@ export class Provisioner {
 
     const active = await registry.setStatus(record.name, 'active', ['provisioning']);
     await this.#c.onChange(record.name);
-    if (!active) throw new InvalidStateError(`tenant "${record.name}" changed while it was being created`);
-    return active;
+    if (active) return active;
+    // Another process finished (or removed) the same tenant meanwhile.
+    const now = await registry.get(record.name);
+    if (now && now.status !== 'provisioning') throw new TenantExistsError(now.name);
+    throw new InvalidStateError(`tenant "${record.name}" changed while it was being created`);
   }
 
   /** Creates many tenants, `concurrency` at a time; one result per name, whatever fails. */
