@@ -36,6 +36,7 @@ describe('runtime split', () => {
       'hono/http-exception',
       'hono/request-id',
       'hono/route',
+      'kysely',
       'zod',
     ]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usersJsonStream } from './users.js';
+import { usersJsonBody } from './users.js';
 
 async function* pagesOf(pages: string[][], failAt?: number): AsyncGenerator<string[]> {
   for (let i = 0; i < pages.length; i++) {
@@ -8,25 +8,31 @@ async function* pagesOf(pages: string[][], failAt?: number): AsyncGenerator<stri
   }
 }
 
-describe('usersJsonStream', () => {
+describe('usersJsonBody', () => {
   it('writes the original shape across pages, escaping names', async () => {
-    const stream = await usersJsonStream('Tenant"A', pagesOf([['a', 'b'], ['c"\\'], ['ü']]), () => {});
+    const stream = await usersJsonBody('Tenant"A', pagesOf([['a', 'b'], ['c"\\'], ['ü']]), () => {});
     const text = await new Response(stream).text();
     expect(text).toBe('{"Tenant\\"A":["a","b","c\\"\\\\","ü"]}');
     expect(JSON.parse(text)).toEqual({ 'Tenant"A': ['a', 'b', 'c"\\', 'ü'] });
   });
 
   it('writes an empty list for a tenant without users', async () => {
-    expect(await new Response(await usersJsonStream('T', pagesOf([]), () => {})).text()).toBe('{"T":[]}');
+    expect(await new Response(await usersJsonBody('T', pagesOf([]), () => {})).text()).toBe('{"T":[]}');
   });
 
-  it('throws before any byte when the first page fails (so the error handler can answer)', async () => {
-    await expect(usersJsonStream('T', pagesOf([['a']], 0), () => {})).rejects.toThrow('connection lost');
+  it('answers a tenant whose users fit in one page with a plain string', async () => {
+    expect(await usersJsonBody('TenantA', pagesOf([['userA', 'userB']]), () => {})).toBe('{"TenantA":["userA","userB"]}');
+  });
+
+  it('throws before any byte when the first or second page fails (so the error handler can answer)', async () => {
+    await expect(usersJsonBody('T', pagesOf([['a']], 0), () => {})).rejects.toThrow('connection lost');
+    await expect(usersJsonBody('T', pagesOf([['a'], ['b']], 1), () => {})).rejects.toThrow('connection lost');
   });
 
   it('errors the stream, not a complete-looking body, when a later page fails', async () => {
     const late: unknown[] = [];
-    const stream = await usersJsonStream('T', pagesOf([['a'], ['b']], 1), (e) => late.push(e));
+    const stream = await usersJsonBody('T', pagesOf([['a'], ['b'], ['c']], 2), (e) => late.push(e));
+    expect(stream).toBeInstanceOf(ReadableStream);
     await expect(new Response(stream).text()).rejects.toThrow('connection lost');
     expect(late).toHaveLength(1);
   });
@@ -39,7 +45,9 @@ describe('usersJsonStream', () => {
         yield [`u${i}`];
       }
     }
-    const reader = (await usersJsonStream('T', counted(), () => {})).getReader();
+    const body = await usersJsonBody('T', counted(), () => {});
+    if (typeof body === 'string') throw new Error('expected a stream for five pages');
+    const reader = body.getReader();
     await reader.read();
     expect(read).toBeLessThanOrEqual(2);
     await reader.cancel();

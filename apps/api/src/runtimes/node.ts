@@ -11,9 +11,28 @@ import { createPrometheusMetrics } from '../metrics/prometheus.js';
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const logger = createJsonLogger((line) => process.stdout.write(`${line}\n`));
+/**
+ * Log lines of one event-loop turn, written with one call. stdout to a pipe or file is
+ * synchronous on Linux: one write per request line was a tenth of the CPU under load.
+ */
+function batchedStdout() {
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    process.stdout.write(text);
+  };
+  const write = (line: string) => {
+    if (pending.push(`${line}\n`) === 1) setImmediate(flush);
+  };
+  return { write, flush };
+}
+const stdout = batchedStdout();
+const logger = createJsonLogger(stdout.write);
 
 function fail(message: string): never {
+  stdout.flush();
   process.stderr.write(`tenantry-api: ${message}\n`);
   process.exit(1);
 }
@@ -96,6 +115,7 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) {
     logger.warn('second signal; exiting now', { signal });
+    stdout.flush();
     process.exit(1);
   }
   stopping = true;
@@ -111,6 +131,7 @@ async function shutdown(signal: string): Promise<void> {
   clearTimeout(force);
   await tenancy.destroy();
   logger.info('stopped');
+  stdout.flush();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
