@@ -1,0 +1,329 @@
+/**
+ * GET /:tenant/users under load: the Tenantry API against two no-tenancy references, in one run.
+ *   ref-fixed   node:http + one mysql2 pool on one fixed database       (upper bound, few tenants)
+ *   ref-mapped  node:http + one pool, tenant name -> database directly   (upper bound at N tenants)
+ * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --runs 3 --settings both]
+ *        pnpm bench -- --cleanup     drops the benchmark tenants and registry
+ *        pnpm bench -- --provision-only --tenants 10000   only creates the tenants (reused later)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { loadConfig } from '@tenantry/tenancy';
+import { createTenancy } from '@tenantry/tenancy/node';
+import mysql from 'mysql2/promise';
+import { ROOT_URL, type Started, connectionsByUser, ensureUser, median, startServer, withRoot } from './support.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '../..');
+const { values: args } = parseArgs({
+  options: {
+    tenants: { type: 'string', default: '2,10000' },
+    distribution: { type: 'string', default: 'uniform,skewed' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '4' },
+    connections: { type: 'string', default: '50' },
+    runs: { type: 'string', default: '3' },
+    settings: { type: 'string', default: 'both' },
+    'max-connections': { type: 'string', default: '10' },
+    cleanup: { type: 'boolean', default: false },
+    'provision-only': { type: 'boolean', default: false },
+  },
+});
+
+const PREFIX = 'bench_t_';
+const REGISTRY = 'bench_registry';
+const PASSWORD = 'bench-pw-1';
+const USERS = { api: 'tt_bench_api', fixed: 'tt_bench_ref1', mapped: 'tt_bench_ref2' } as const;
+type Target = keyof typeof USERS;
+const TARGETS: readonly Target[] = ['api', 'fixed', 'mapped'];
+const LABEL: Record<Target, string> = { api: 'tenantry api', fixed: 'ref 1: fixed db', mapped: 'ref 2: mapped db' };
+const tenantName = (i: number) => `t${String(i).padStart(5, '0')}`;
+const MAX_CONNECTIONS = Number(args['max-connections']);
+const REGISTRY_CONNECTIONS = 4;
+
+const SETTINGS = {
+  default: { table_definition_cache: 400, table_open_cache: 2000, innodb_buffer_pool_size: 128 * 1024 * 1024 },
+  tuned: { table_definition_cache: 20000, table_open_cache: 20000, innodb_buffer_pool_size: 512 * 1024 * 1024 },
+} as const;
+type SettingsName = keyof typeof SETTINGS;
+
+async function applySettings(name: SettingsName) {
+  await withRoot(async (conn) => {
+    for (const [variable, value] of Object.entries(SETTINGS[name])) await conn.query(`set global ${variable} = ${value}`);
+    // The buffer pool resizes in the background; wait until it reports the new size.
+    for (let i = 0; i < 100; i++) {
+      const [rows] = await conn.query("show global status like 'Innodb_buffer_pool_resize_status'");
+      const status = String((rows as Array<{ Value: string }>)[0]?.Value ?? '');
+      if (!/resizing|started/i.test(status)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+}
+
+async function serverVariables() {
+  return withRoot(async (conn) => {
+    const [rows] = await conn.query(
+      "show global variables where variable_name in ('table_definition_cache','table_open_cache','innodb_buffer_pool_size','version')",
+    );
+    return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, r.Value]));
+  });
+}
+
+async function provision(count: number, apiUrl: string) {
+  const tenancy = createTenancy(loadConfig({ DATABASE_URL: `${apiUrl}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, TENANCY_MAX_CONNECTIONS: '16' }));
+  try {
+    await tenancy.registry.migrate();
+    const existing = new Set<string>();
+    for await (const record of tenancy.registry.all({ status: 'active' })) existing.add(record.name);
+    const missing = Array.from({ length: count }, (_, i) => tenantName(i)).filter((n) => !existing.has(n));
+    if (missing.length === 0) return { created: 0, seconds: 0 };
+    console.log(`provisioning ${missing.length} tenants (${existing.size} already there)...`);
+    const started = performance.now();
+    let done = 0;
+    const results = await tenancy.provisioner.createMany(missing, {
+      concurrency: 8,
+      onResult: (r) => {
+        if (++done % 1000 === 0) console.log(`  ${done}/${missing.length}`);
+        if (r.status === 'failed') console.log(`  ${r.tenant} failed: ${r.error?.message}`);
+      },
+    });
+    const created = results.filter((r) => r.status === 'created');
+    const seconds = (performance.now() - started) / 1000;
+    // A few users each; the references read the same rows.
+    await Promise.all(
+      created.map(async (r) => {
+        const db = tenancy.connections.forTenant(r.record!);
+        await db.insertInto('users').values([{ username: `${r.tenant}-a` }, { username: `${r.tenant}-b` }, { username: `${r.tenant}-c` }]).execute();
+      }),
+    );
+    return { created: created.length, seconds };
+  } finally {
+    await tenancy.destroy();
+  }
+}
+
+async function cleanup(apiUrl: string) {
+  const tenancy = createTenancy(loadConfig({ DATABASE_URL: `${apiUrl}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX }));
+  await withRoot(async (conn) => {
+    const [rows] = await conn.query('select schema_name as n from information_schema.schemata where schema_name like ?', [
+      `${PREFIX.replace(/_/g, '\\_')}%`,
+    ]);
+    for (const { n } of rows as Array<{ n: string }>) await conn.query(`drop database \`${n}\``);
+    await conn.query(`drop database if exists \`${REGISTRY}\``);
+  });
+  await tenancy.destroy();
+  console.log('benchmark tenants and registry dropped');
+}
+
+function pathPicker(tenants: number, distribution: string): () => string {
+  const paths = Array.from({ length: tenants }, (_, i) => `/${tenantName(i)}/users`);
+  if (distribution === 'uniform') return () => paths[Math.floor(Math.random() * tenants)]!;
+  // Skewed: 80% of requests go to 10 hot tenants, the rest spread over the long tail.
+  const hot = Math.min(10, tenants);
+  return () => (Math.random() < 0.8 ? paths[Math.floor(Math.random() * hot)]! : paths[Math.floor(Math.random() * tenants)]!);
+}
+
+async function load(port: number, seconds: number, connections: number, pick: () => string) {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    requests: [{ method: 'GET', setupRequest: (req: { path?: string }) => ({ ...req, path: pick() }) }],
+  } as autocannon.Options);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+interface Row {
+  scenario: string;
+  settings: SettingsName;
+  target: Target;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  maxConnections: number;
+  peakRssMiB?: number;
+  runs: Array<{ rps: number; p50: number; p99: number; errors: number; maxConnections: number }>;
+}
+
+async function startTargets(urls: Record<Target, string>): Promise<Record<Target, Started>> {
+  const env = { TENANCY_DB_PREFIX: PREFIX, PREFIX, MAX_CONNECTIONS: String(MAX_CONNECTIONS), PORT: '0' };
+  const [api, fixed, mapped] = await Promise.all([
+    startServer(process.execPath, [join(REPO, 'apps/api/dist/runtimes/node.js')], {
+      ...env,
+      DATABASE_URL: `${urls.api}/${REGISTRY}`,
+      TENANCY_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    }, /(?:listening|port)\D{0,40}(\d{2,5})/i),
+    startServer(process.execPath, ['--import', 'tsx', join(HERE, 'reference-server.ts')], { ...env, MODE: 'fixed', BENCH_MYSQL_URL: urls.fixed }, /listening (\d+)/),
+    startServer(process.execPath, ['--import', 'tsx', join(HERE, 'reference-server.ts')], { ...env, MODE: 'mapped', BENCH_MYSQL_URL: urls.mapped }, /listening (\d+)/),
+  ]);
+  return { api: api!, fixed: fixed!, mapped: mapped! };
+}
+
+async function scenario(name: string, tenants: number, distribution: string, settings: SettingsName, urls: Record<Target, string>, sampler: mysql.Connection): Promise<Row[]> {
+  await applySettings(settings);
+  const servers = await startTargets(urls);
+  const pick = pathPicker(tenants, distribution);
+  const duration = Number(args.duration);
+  const connections = Number(args.connections);
+  const rows: Row[] = TARGETS.map((target) => ({ scenario: name, settings, target, rps: 0, p50: 0, p99: 0, errors: 0, maxConnections: 0, runs: [] }));
+  try {
+    for (const target of TARGETS) await load(servers[target].port, Number(args.warmup), connections, pick);
+    for (let run = 1; run <= Number(args.runs); run++) {
+      for (const [i, target] of TARGETS.entries()) {
+        let most = 0;
+        let sampling = true;
+        const sampling$ = (async () => {
+          while (sampling) {
+            most = Math.max(most, (await connectionsByUser(sampler, [USERS[target]]))[USERS[target]]!);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        })();
+        const result = await load(servers[target].port, duration, connections, pick);
+        sampling = false;
+        await sampling$;
+        rows[i]!.runs.push({ ...result, maxConnections: most });
+        console.log(`  ${name} [${settings}] run ${run} ${LABEL[target].padEnd(17)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  connections ${most}`);
+      }
+    }
+  } finally {
+    rows[0]!.peakRssMiB = servers.api.peakRssMiB();
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+  }
+  for (const row of rows) {
+    row.rps = median(row.runs.map((r) => r.rps));
+    row.p50 = median(row.runs.map((r) => r.p50));
+    row.p99 = median(row.runs.map((r) => r.p99));
+    row.errors = row.runs.reduce((sum, r) => sum + r.errors, 0);
+    row.maxConnections = Math.max(...row.runs.map((r) => r.maxConnections));
+  }
+  return rows;
+}
+
+/** Statements a tenant's first request sends to MySQL, against a warm one (Questions deltas on a quiet server). */
+async function coldProbe(urls: Record<Target, string>, tenants: number) {
+  const api = await startServer(process.execPath, [join(REPO, 'apps/api/dist/runtimes/node.js')], {
+    DATABASE_URL: `${urls.api}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production',
+  }, /(?:listening|port)\D{0,40}(\d{2,5})/i);
+  try {
+    return await withRoot(async (conn) => {
+      const questions = async () => {
+        const [rows] = await conn.query("show global status like 'Questions'");
+        return Number((rows as Array<{ Value: string }>)[0]?.Value);
+      };
+      const get = async (path: string) => {
+        const started = performance.now();
+        const res = await fetch(`http://127.0.0.1:${api.port}${path}`);
+        await res.text();
+        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+        return performance.now() - started;
+      };
+      // Open the pools first, so connection set-up is not counted as a tenant's cost.
+      await get(`/${tenantName(0)}/users`);
+      const cold: number[] = [];
+      const warm: number[] = [];
+      const coldMs: number[] = [];
+      const warmMs: number[] = [];
+      const idle: number[] = [];
+      for (let i = 1; i <= 20; i++) {
+        const path = `/${tenantName(i % tenants)}/users`; // a fresh process: each of these is cold
+        let before = await questions();
+        idle.push((await questions()) - before); // what one SHOW STATUS adds by itself
+        before = await questions();
+        coldMs.push(await get(path));
+        cold.push((await questions()) - before);
+        before = await questions();
+        warmMs.push(await get(path));
+        warm.push((await questions()) - before);
+      }
+      const overhead = median(idle); // the SHOW STATUS itself
+      return {
+        coldStatements: median(cold) - overhead,
+        warmStatements: median(warm) - overhead,
+        coldMs: median(coldMs),
+        warmMs: median(warmMs),
+      };
+    });
+  } finally {
+    await api.stop();
+  }
+}
+
+async function main() {
+  const urls = {
+    api: await ensureUser(USERS.api, PASSWORD),
+    fixed: await ensureUser(USERS.fixed, PASSWORD),
+    mapped: await ensureUser(USERS.mapped, PASSWORD),
+  };
+  if (args.cleanup) return cleanup(urls.api);
+  const sizes = args.tenants!.split(',').map(Number);
+  const largest = Math.max(...sizes);
+  const provisioning = await provision(largest, urls.api);
+  if (args['provision-only']) {
+    console.log(provisioning);
+    return;
+  }
+  const before = await serverVariables();
+  const settingsList: SettingsName[] = args.settings === 'both' ? ['default', 'tuned'] : [args.settings as SettingsName];
+  const rows: Row[] = [];
+  const sampler = await mysql.createConnection(ROOT_URL);
+  try {
+    for (const n of sizes) {
+      for (const distribution of n > 2 ? args.distribution!.split(',') : ['uniform']) {
+        for (const settings of n > 2 ? settingsList : (['default'] as SettingsName[])) {
+          const name = `${n} tenants, ${distribution}`;
+          console.log(`${name}, ${settings} server settings`);
+          rows.push(...(await scenario(name, n, distribution, settings, urls, sampler)));
+        }
+      }
+    }
+  } finally {
+    await sampler.end();
+    await applySettings('default');
+  }
+  const probe = await coldProbe(urls, largest);
+
+  const table = [
+    `| scenario | MariaDB settings | server | req/s | p50 ms | p99 ms | errors | max server connections | vs ref 1 | vs ref 2 |`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+  ];
+  for (let i = 0; i < rows.length; i += 3) {
+    const [api, fixed, mapped] = [rows[i]!, rows[i + 1]!, rows[i + 2]!];
+    for (const row of [api, fixed, mapped]) {
+      table.push(
+        `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${(row.rps / fixed.rps).toFixed(2)} | ${(row.rps / mapped.rps).toFixed(2)} |`,
+      );
+    }
+  }
+  const apiRss = rows.filter((r) => r.target === 'api').map((r) => `${r.scenario} [${r.settings}]: ${r.peakRssMiB?.toFixed(0)} MiB`);
+  const summary = [
+    `Medians of ${args.runs} runs of ${args.duration} s, ${args.connections} connections, autocannon in the same process as the harness.`,
+    `TENANCY_MAX_CONNECTIONS=${MAX_CONNECTIONS} (+${REGISTRY_CONNECTIONS} registry); references use one pool of ${MAX_CONNECTIONS}.`,
+    `API peak RSS: ${apiRss.join('; ')}.`,
+    `First request for a tenant: ${probe.coldStatements} statements, ${probe.coldMs.toFixed(2)} ms; warm: ${probe.warmStatements} statements, ${probe.warmMs.toFixed(2)} ms (medians of 20).`,
+    provisioning.created ? `Provisioned ${provisioning.created} tenants in ${provisioning.seconds.toFixed(1)} s (${(provisioning.created / provisioning.seconds).toFixed(0)}/s, concurrency 8).` : `Tenants reused from an earlier run.`,
+    `MariaDB ${before.version}; "default" = table_definition_cache 400, table_open_cache 2000, buffer pool 128 MiB; "tuned" = 20000, 20000, 512 MiB.`,
+  ];
+  const markdown = `${table.join('\n')}\n\n${summary.map((s) => `- ${s}`).join('\n')}\n`;
+  console.log(`\n${markdown}`);
+  const out = join(HERE, '../results');
+  mkdirSync(out, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  writeFileSync(join(out, `http-${stamp}.json`), JSON.stringify({ args, rows, probe, provisioning, server: before }, null, 2));
+  writeFileSync(join(out, 'latest.md'), markdown);
+  console.log(`results: bench/results/http-${stamp}.json and bench/results/latest.md`);
+}
+
+await main();
+process.exit(0);

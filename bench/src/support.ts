@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import mysql from 'mysql2/promise';
+
+export const ROOT_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+
+export async function withRoot<T>(run: (conn: mysql.Connection) => Promise<T>): Promise<T> {
+  const conn = await mysql.createConnection(ROOT_URL);
+  try {
+    return await run(conn);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** A MySQL user per process under test, so PROCESSLIST tells whose connections are whose. */
+export async function ensureUser(user: string, password: string): Promise<string> {
+  await withRoot(async (conn) => {
+    for (const host of ['%', 'localhost']) {
+      await conn.query(`create user if not exists '${user}'@'${host}' identified by '${password}'`);
+      await conn.query(`grant all on *.* to '${user}'@'${host}'`);
+    }
+  });
+  const u = new URL(ROOT_URL);
+  return `mysql://${user}:${password}@${u.hostname}:${u.port || 3306}`;
+}
+
+export async function connectionsByUser(conn: mysql.Connection, users: readonly string[]): Promise<Record<string, number>> {
+  const [rows] = await conn.query('select user, count(*) as n from information_schema.processlist group by user');
+  const counts: Record<string, number> = Object.fromEntries(users.map((u) => [u, 0]));
+  for (const row of rows as Array<{ user: string; n: number }>) if (row.user in counts) counts[row.user] = Number(row.n);
+  return counts;
+}
+
+export interface Started {
+  readonly child: ChildProcess;
+  readonly port: number;
+  stop(): Promise<void>;
+  /** Peak resident set size so far, in MiB (Linux VmHWM). */
+  peakRssMiB(): number;
+}
+
+/** Starts a server process and waits for the line that tells its port. */
+export async function startServer(command: string, args: string[], env: Record<string, string>, portPattern: RegExp): Promise<Started> {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} did not start:\n${output}`)), 60_000);
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      const match = portPattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+  // Keep draining output so a chatty server never blocks on a full pipe.
+  child.stdout!.removeAllListeners('data').resume();
+  child.stderr!.removeAllListeners('data').resume();
+  return {
+    child,
+    port,
+    peakRssMiB: () => {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return match ? Number(match[1]) / 1024 : Number.NaN;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
