@@ -11,8 +11,6 @@ export interface CommandContext {
   tenancy(): Promise<Tenancy>;
   /** Progress over `total` tenants on stderr (a bar on a terminal, plain lines otherwise). */
   progress(label: string, total: number): Progress;
-  /** A note for people on stderr (never on stdout, which `--json` keeps for data). */
-  note(line: string): void;
 }
 
 export interface ContextOptions {
@@ -52,7 +50,6 @@ export function createContext(options: ContextOptions): CommandContext & { close
       return tenancy;
     },
     progress: (label, total) => createProgress({ label, total, stream: options.stderr }),
-    note: (line) => writeErr(line),
     async close() {
       if (tenancy) await (await tenancy).destroy();
     },
