@@ -42,9 +42,11 @@ export function createContext(options: ContextOptions): CommandContext & { close
     config,
     tenancy() {
       tenancy ??= (async () => {
-        const { createTenancy } = await import('@tenantry/tenancy/node');
-        // Redis is wired here rather than by createTenancy: see RedisPublisher.
-        const invalidation = config.redisUrl ? new (await import('./redis-publisher.js')).RedisPublisher(config.redisUrl) : undefined;
+        const { createTenancy, RedisInvalidationBus } = await import('@tenantry/tenancy/node');
+        // The CLI only publishes: it keeps no cache for other processes to invalidate.
+        const invalidation = config.redisUrl
+          ? new RedisInvalidationBus({ url: config.redisUrl, logger, publishOnly: true })
+          : undefined;
         return createTenancy({ ...config, redisUrl: undefined }, { logger, ...(invalidation ? { overrides: { invalidation } } : {}) });
       })();
       return tenancy;

@@ -450,7 +450,8 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
 });
 
 describe('connection budget on MySQL', () => {
-  const USER = 'tt_budget';
+  // A user of this run's own: two suites running at once must not count each other's connections.
+  const USER = `tt_budget_${Math.random().toString(36).slice(2, 8)}`;
   const PASSWORD = 'budget-pw-1';
   let environment: TestEnvironment;
   let tenancy: Tenancy;

@@ -60,6 +60,26 @@ describe('invalidation over Redis', () => {
     await cli.provisioner.delete('newcomer');
   });
 
+  it('a short-lived process publishes at once after it starts, and close() delivers it', async () => {
+    const api = instance();
+    await sleep(300);
+    await api.resolve('shared');
+    const cli = testTenancy(environment, {
+      overrides: { invalidation: new RedisInvalidationBus({ url: TEST_REDIS_URL, channel, publishOnly: true }) },
+    });
+    await cli.provisioner.suspend('shared'); // publishes right after the bus was created
+    await cli.destroy();
+    let seen: unknown;
+    for (let i = 0; i < 50 && !(seen instanceof TenantSuspendedError); i++) {
+      seen = await api.resolve('shared').catch((e: unknown) => e);
+      if (!(seen instanceof TenantSuspendedError)) await sleep(20);
+    }
+    expect(seen).toBeInstanceOf(TenantSuspendedError);
+    const resumer = testTenancy(environment);
+    await resumer.provisioner.resume('shared');
+    await resumer.destroy();
+  });
+
   it('an unreachable Redis never stops the work: writes succeed and the failure is logged', async () => {
     const warnings: string[] = [];
     const logger: TenancyLogger = { info() {}, warn: (m) => warnings.push(m), error() {} };

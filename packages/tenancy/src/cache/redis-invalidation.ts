@@ -8,7 +8,12 @@ export interface RedisInvalidationConfig {
   readonly url: string;
   readonly channel?: string;
   readonly logger?: TenancyLogger;
+  /** Only publish (a CLI keeps no cache worth invalidating): subscribe() does nothing. */
+  readonly publishOnly?: boolean;
 }
+
+/** How long a publish waits for the first connection before it gives up. */
+export const REDIS_READY_TIMEOUT_MS = 2_000;
 
 /**
  * Cache invalidation over Redis pub/sub. Redis is an accelerator, never a dependency: when it
@@ -21,12 +26,14 @@ export class RedisInvalidationBus implements InvalidationBus {
   readonly #pub: Redis;
   #sub: Redis | undefined;
   readonly #url: string;
+  readonly #publishOnly: boolean;
   #lastErrorLog = 0;
 
   constructor(config: RedisInvalidationConfig) {
     this.#url = config.url;
     this.#channel = config.channel ?? DEFAULT_INVALIDATION_CHANNEL;
     this.#logger = config.logger ?? silentLogger;
+    this.#publishOnly = config.publishOnly ?? false;
     this.#pub = this.#connect('publisher');
   }
 
@@ -38,7 +45,9 @@ export class RedisInvalidationBus implements InvalidationBus {
       retryStrategy: (attempt) => Math.min(attempt * 250, 5_000),
     });
     client.on('error', (error) => {
-      // ioredis emits an error per retry; one line every 30 s is enough to tell an operator.
+      // A publish-only bus reports failures through publish(); a long-lived one says it here,
+      // once every 30 s, since ioredis emits an error per retry.
+      if (this.#publishOnly) return;
       const now = Date.now();
       if (now - this.#lastErrorLog < 30_000) return;
       this.#lastErrorLog = now;
@@ -50,10 +59,36 @@ export class RedisInvalidationBus implements InvalidationBus {
   }
 
   async publish(message: InvalidationMessage): Promise<void> {
+    await this.#ready();
     await this.#pub.publish(this.#channel, JSON.stringify(message));
   }
 
+  /**
+   * Waits for the first connection (a CLI publishes moments after it starts), but fails at once
+   * when Redis is already known to be down: the caller logs it and the cache TTL takes over.
+   */
+  async #ready(): Promise<void> {
+    const client = this.#pub;
+    if (client.status === 'ready') return;
+    if (client.status !== 'connecting' && client.status !== 'connect') throw new Error(`redis is ${client.status}`);
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        client.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => done();
+      const onClose = () => done(new Error('redis connection closed'));
+      const timer = setTimeout(() => done(new Error('redis did not become ready in time')), REDIS_READY_TIMEOUT_MS);
+      client.once('ready', onReady);
+      client.once('close', onClose);
+    });
+  }
+
   subscribe(listener: (message: InvalidationMessage) => void): void {
+    if (this.#publishOnly) return;
     if (this.#sub) throw new Error('RedisInvalidationBus supports one subscriber');
     const sub = this.#connect('subscriber');
     this.#sub = sub;
@@ -76,7 +111,13 @@ export class RedisInvalidationBus implements InvalidationBus {
     });
   }
 
+  /** Lets replies to sent publishes arrive (quit), then closes both connections. */
   async close(): Promise<void> {
-    for (const client of [this.#pub, this.#sub]) client?.disconnect();
+    await Promise.allSettled(
+      [this.#pub, this.#sub].map(async (client) => {
+        if (client?.status === 'ready') await client.quit();
+        else client?.disconnect();
+      }),
+    );
   }
 }
