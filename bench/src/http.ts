@@ -2,6 +2,7 @@
  * GET /:tenant/users under load: the Tenantry API against two no-tenancy references, in one run.
  *   ref-fixed   node:http + one mysql2 pool on one fixed database       (upper bound, few tenants)
  *   ref-mapped  node:http + one pool, tenant name -> database directly   (upper bound at N tenants)
+ *   ref-hono    as ref-mapped, on Hono + @hono/node-server                 (the framework's own floor)
  * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --runs 3 --settings both]
  *        pnpm bench -- --cleanup     drops the benchmark tenants and registry
  *        pnpm bench -- --provision-only --tenants 10000   only creates the tenants (reused later)
@@ -36,10 +37,15 @@ const { values: args } = parseArgs({
 const PREFIX = 'bench_t_';
 const REGISTRY = 'bench_registry';
 const PASSWORD = 'bench-pw-1';
-const USERS = { api: 'tt_bench_api', fixed: 'tt_bench_ref1', mapped: 'tt_bench_ref2' } as const;
+const USERS = { api: 'tt_bench_api', fixed: 'tt_bench_ref1', mapped: 'tt_bench_ref2', hono: 'tt_bench_ref3' } as const;
 type Target = keyof typeof USERS;
-const TARGETS: readonly Target[] = ['api', 'fixed', 'mapped'];
-const LABEL: Record<Target, string> = { api: 'tenantry api', fixed: 'ref 1: fixed db', mapped: 'ref 2: mapped db' };
+const TARGETS: readonly Target[] = ['api', 'fixed', 'mapped', 'hono'];
+const LABEL: Record<Target, string> = {
+  api: 'tenantry api',
+  fixed: 'ref 1: fixed db',
+  mapped: 'ref 2: mapped db',
+  hono: 'ref 3: hono floor',
+};
 const tenantName = (i: number) => `t${String(i).padStart(5, '0')}`;
 const MAX_CONNECTIONS = Number(args['max-connections']);
 const REGISTRY_CONNECTIONS = 4;
@@ -157,18 +163,19 @@ interface Row {
 
 async function startTargets(urls: Record<Target, string>): Promise<Record<Target, Started>> {
   const env = { TENANCY_DB_PREFIX: PREFIX, PREFIX, MAX_CONNECTIONS: String(MAX_CONNECTIONS), PORT: '0' };
-  const [api, fixed, mapped] = await Promise.all([
+  const reference = (mode: Exclude<Target, 'api'>) =>
+    startServer(process.execPath, ['--import', 'tsx', join(HERE, 'reference-server.ts')], { ...env, MODE: mode, BENCH_MYSQL_URL: urls[mode] }, /listening (\d+)/);
+  const [api, fixed, mapped, hono] = await Promise.all([
     startServer(process.execPath, [join(REPO, 'apps/api/dist/runtimes/node.js')], {
       ...env,
       DATABASE_URL: `${urls.api}/${REGISTRY}`,
       TENANCY_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
     }, /(?:listening|port)\D{0,40}(\d{2,5})/i),
-    startServer(process.execPath, ['--import', 'tsx', join(HERE, 'reference-server.ts')], { ...env, MODE: 'fixed', BENCH_MYSQL_URL: urls.fixed }, /listening (\d+)/),
-    startServer(process.execPath, ['--import', 'tsx', join(HERE, 'reference-server.ts')], { ...env, MODE: 'mapped', BENCH_MYSQL_URL: urls.mapped }, /listening (\d+)/),
+    reference('fixed'),
+    reference('mapped'),
+    reference('hono'),
   ]);
-  return { api: api!, fixed: fixed!, mapped: mapped! };
+  return { api: api!, fixed: fixed!, mapped: mapped!, hono: hono! };
 }
 
 async function scenario(name: string, tenants: number, distribution: string, settings: SettingsName, urls: Record<Target, string>, sampler: mysql.Connection): Promise<Row[]> {
@@ -214,7 +221,7 @@ async function scenario(name: string, tenants: number, distribution: string, set
 /** Statements a tenant's first request sends to MySQL, against a warm one (Questions deltas on a quiet server). */
 async function coldProbe(urls: Record<Target, string>, tenants: number) {
   const api = await startServer(process.execPath, [join(REPO, 'apps/api/dist/runtimes/node.js')], {
-    DATABASE_URL: `${urls.api}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production',
+    DATABASE_URL: `${urls.api}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, PORT: '0',
   }, /(?:listening|port)\D{0,40}(\d{2,5})/i);
   try {
     return await withRoot(async (conn) => {
@@ -265,6 +272,7 @@ async function main() {
     api: await ensureUser(USERS.api, PASSWORD),
     fixed: await ensureUser(USERS.fixed, PASSWORD),
     mapped: await ensureUser(USERS.mapped, PASSWORD),
+    hono: await ensureUser(USERS.hono, PASSWORD),
   };
   if (args.cleanup) return cleanup(urls.api);
   const sizes = args.tenants!.split(',').map(Number);
@@ -295,21 +303,22 @@ async function main() {
   const probe = await coldProbe(urls, largest);
 
   const table = [
-    `| scenario | MariaDB settings | server | req/s | p50 ms | p99 ms | errors | max server connections | vs ref 1 | vs ref 2 |`,
-    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    `| scenario | MariaDB settings | server | req/s | p50 ms | p99 ms | errors | max server connections | vs ref 1 | vs ref 2 | vs ref 3 |`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
-  for (let i = 0; i < rows.length; i += 3) {
-    const [api, fixed, mapped] = [rows[i]!, rows[i + 1]!, rows[i + 2]!];
-    for (const row of [api, fixed, mapped]) {
+  for (let i = 0; i < rows.length; i += TARGETS.length) {
+    const group = rows.slice(i, i + TARGETS.length);
+    const rps = (target: Target) => group.find((r) => r.target === target)!.rps;
+    for (const row of group) {
       table.push(
-        `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${(row.rps / fixed.rps).toFixed(2)} | ${(row.rps / mapped.rps).toFixed(2)} |`,
+        `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${(row.rps / rps('fixed')).toFixed(2)} | ${(row.rps / rps('mapped')).toFixed(2)} | ${(row.rps / rps('hono')).toFixed(2)} |`,
       );
     }
   }
   const apiRss = rows.filter((r) => r.target === 'api').map((r) => `${r.scenario} [${r.settings}]: ${r.peakRssMiB?.toFixed(0)} MiB`);
   const summary = [
     `Medians of ${args.runs} runs of ${args.duration} s, ${args.connections} connections, autocannon in the same process as the harness.`,
-    `TENANCY_MAX_CONNECTIONS=${MAX_CONNECTIONS} (+${REGISTRY_CONNECTIONS} registry); references use one pool of ${MAX_CONNECTIONS}.`,
+    `TENANCY_MAX_CONNECTIONS=${MAX_CONNECTIONS} (+${REGISTRY_CONNECTIONS} registry); references use one pool of ${MAX_CONNECTIONS}. Servers run one process each; the load generator shares the 2 cores with them and MariaDB.`,
     `API peak RSS: ${apiRss.join('; ')}.`,
     `First request for a tenant: ${probe.coldStatements} statements, ${probe.coldMs.toFixed(2)} ms; warm: ${probe.warmStatements} statements, ${probe.warmMs.toFixed(2)} ms (medians of 20).`,
     provisioning.created ? `Provisioned ${provisioning.created} tenants in ${provisioning.seconds.toFixed(1)} s (${(provisioning.created / provisioning.seconds).toFixed(0)}/s, concurrency 8).` : `Tenants reused from an earlier run.`,
