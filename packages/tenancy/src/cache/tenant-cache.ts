@@ -45,6 +45,10 @@ export class TenantCache {
     this.#lru = new LRUCache<string, Entry>({
       max: config.max ?? DEFAULT_CACHE_MAX,
       ttl: config.ttlMs,
+      // Read the clock at every check. By default lru-cache keeps it for 1 ms and clears it with a
+      // timer; workerd drops a request's timers when the request ends, which froze the clock (and
+      // every TTL) for the rest of the isolate's life.
+      ttlResolution: 0,
       allowStaleOnFetchRejection: true,
       noDeleteOnFetchRejection: true,
       fetchMethod: async (key, _stale, { options }) => {
