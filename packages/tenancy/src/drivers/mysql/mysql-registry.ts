@@ -20,17 +20,20 @@ export interface MysqlRegistryConfig {
  * the database) and addresses the tables by qualified name, like every other query here.
  */
 export function createMysqlRegistry(config: MysqlRegistryConfig): KyselyTenantRegistry {
-  const quoted = quoteMysqlIdentifier(config.database);
   const pool = mysql.createPool(
     mysqlPoolOptions(config.url, config.maxConnections ?? DEFAULT_REGISTRY_MAX_CONNECTIONS, config.poolOptions),
   );
-  const root = new Kysely<any>({ dialect: new MysqlDialect({ pool: pool as unknown as MysqlPool }) });
+  return createMysqlRegistryOnPool(pool as unknown as MysqlPool, config.database);
+}
+
+/** The registry in database `database`, on connections from `pool`; `destroy()` ends that pool. */
+export function createMysqlRegistryOnPool(pool: MysqlPool, database: string): KyselyTenantRegistry {
+  const quoted = quoteMysqlIdentifier(database);
+  const root = new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
   return new KyselyTenantRegistry({
-    db: root.withSchema(config.database) as Kysely<RegistrySchema>,
-    migrationDb: new Kysely<any>({
-      dialect: new SchemaScopedMysqlDialect({ pool: pool as unknown as MysqlPool }, config.database),
-    }).withSchema(config.database),
-    migrationTableSchema: config.database,
+    db: root.withSchema(database) as Kysely<RegistrySchema>,
+    migrationDb: new Kysely<any>({ dialect: new SchemaScopedMysqlDialect({ pool }, database) }).withSchema(database),
+    migrationTableSchema: database,
     beforeMigrate: async () => {
       await sql`create database if not exists ${sql.raw(quoted)} character set utf8mb4`.execute(root);
     },

@@ -16,6 +16,16 @@ export interface MysqlServerConfig {
   readonly poolOptions?: mysql.PoolOptions;
 }
 
+/**
+ * A server on connections that someone else owns (Workers: the current request's connection
+ * through Hyperdrive). The server never ends that pool; `stats` reports on it.
+ */
+export interface SharedPoolMysqlServerConfig {
+  readonly name: string;
+  readonly pool: MysqlPool;
+  readonly stats: () => Omit<PoolStats, 'server'>;
+}
+
 /** mysql2 pool internals we read for stats; not part of its typed API. */
 interface PoolInternals {
   _allConnections: { length: number };
@@ -57,19 +67,28 @@ export function mysqlPoolOptions(url: string, connectionLimit: number, extra?: m
 export class MysqlServer implements TenantDatabaseServer {
   readonly name: string;
   readonly dialect = 'mysql' as const;
-  readonly #pool: mysql.Pool;
-  readonly #limit: number;
+  readonly #pool: MysqlPool;
+  readonly #stats: () => Omit<PoolStats, 'server'>;
+  readonly #end: () => Promise<void>;
   readonly #lifecycle: Lifecycle;
   readonly #root: Kysely<any>;
   readonly #scoped = new LRUCache<string, Kysely<TenantSchema>>({ max: 10_000 });
 
-  constructor(config: MysqlServerConfig) {
+  constructor(config: MysqlServerConfig | SharedPoolMysqlServerConfig) {
     this.name = config.name;
-    this.#limit = config.maxConnections;
-    this.#pool = mysql.createPool(mysqlPoolOptions(config.url, config.maxConnections, config.poolOptions));
+    if ('pool' in config) {
+      this.#pool = config.pool;
+      this.#stats = config.stats;
+      this.#end = async () => {};
+    } else {
+      const pool = mysql.createPool(mysqlPoolOptions(config.url, config.maxConnections, config.poolOptions));
+      this.#pool = pool as unknown as MysqlPool;
+      this.#stats = () => ownPoolStats(pool, config.maxConnections);
+      this.#end = () => new Promise<void>((resolve) => pool.end(() => resolve()));
+    }
     this.#lifecycle = new Lifecycle(`tenant database server "${config.name}"`);
     this.#root = new Kysely({
-      dialect: new GuardedDialect(new MysqlDialect({ pool: this.#pool as unknown as MysqlPool }), this.name, this.#lifecycle),
+      dialect: new GuardedDialect(new MysqlDialect({ pool: this.#pool }), this.name, this.#lifecycle),
     });
   }
 
@@ -88,7 +107,7 @@ export class MysqlServer implements TenantDatabaseServer {
     this.#lifecycle.assertAlive();
     assertDatabaseName(database);
     // Shares the pool; never destroyed itself (that would end the shared pool).
-    const dialect = new SchemaScopedMysqlDialect({ pool: this.#pool as unknown as MysqlPool }, database);
+    const dialect = new SchemaScopedMysqlDialect({ pool: this.#pool }, database);
     return new Kysely<any>({ dialect: new GuardedDialect(dialect, this.name, this.#lifecycle) }).withSchema(database);
   }
 
@@ -119,10 +138,7 @@ export class MysqlServer implements TenantDatabaseServer {
   }
 
   stats(): PoolStats {
-    const p = this.#pool as unknown as PoolInternals;
-    const open = p._allConnections.length;
-    const idle = p._freeConnections.length;
-    return { server: this.name, open, idle, inUse: open - idle, waiting: p._connectionQueue.length, limit: this.#limit };
+    return { server: this.name, ...this.#stats() };
   }
 
   async ping(): Promise<void> {
@@ -134,6 +150,13 @@ export class MysqlServer implements TenantDatabaseServer {
     this.#lifecycle.markDestroyed();
     this.#scoped.clear();
     // End the pool ourselves rather than through Kysely, so later use meets our DestroyedError.
-    await new Promise<void>((resolve) => this.#pool.end(() => resolve()));
+    await this.#end();
   }
+}
+
+function ownPoolStats(pool: mysql.Pool, limit: number): Omit<PoolStats, 'server'> {
+  const p = pool as unknown as PoolInternals;
+  const open = p._allConnections.length;
+  const idle = p._freeConnections.length;
+  return { open, idle, inUse: open - idle, waiting: p._connectionQueue.length, limit };
 }
