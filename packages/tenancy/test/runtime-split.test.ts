@@ -40,4 +40,9 @@ describe('runtime split', () => {
     expect([...importGraph(join(SRC, 'drivers/mysql/index.ts')).packages.keys()]).toContain('mysql2');
     expect([...importGraph(join(SRC, 'cache/redis-invalidation.ts')).packages.keys()]).toContain('ioredis');
   });
+
+  it('the edge driver reaches mysql2 and what workerd provides, nothing else Node-only', () => {
+    const packages = [...importGraph(join(SRC, 'drivers/edge/index.ts')).packages.keys()].sort();
+    expect(packages).toEqual(['kysely', 'lru-cache', 'mysql2', 'node:async_hooks', 'zod']);
+  });
 });
