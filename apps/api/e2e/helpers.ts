@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tenantry/tenancy';
 import { createTenancy } from '@tenantry/tenancy/node';
@@ -19,10 +20,30 @@ export interface RunningServer {
   stop(): Promise<number | null>;
 }
 
-/** Starts the real Node server on a port the OS picks (PORT=0) and waits until it listens. */
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: '0' },
+/** The built Deno entry. */
+export const DENO_ENTRY = fileURLToPath(new URL('../dist/runtimes/deno.js', import.meta.url));
+/**
+ * `deno run` of the built entry. The executable itself, not `node_modules/.bin/deno`: that is a
+ * shell and Node wrapper, which a SIGTERM would kill before Deno could shut down cleanly.
+ */
+export function denoCommand(): string[] {
+  const { runInstall } = createRequire(import.meta.url)('deno/install_api.cjs') as { runInstall(): string };
+  return [runInstall(), 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', DENO_ENTRY];
+}
+
+/**
+ * Starts the real server (the Node entry unless `command` names another) on a port the OS picks
+ * (PORT=0) and waits until it logs that it listens.
+ */
+export async function startServer(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  command: readonly string[] = [process.execPath, SERVER_ENTRY],
+): Promise<RunningServer> {
+  const [executable, ...args] = command;
+  const child = spawn(executable!, args, {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -64,9 +85,9 @@ export interface RawResponse {
 }
 
 /** A GET with the path sent byte for byte (fetch would normalise `..` and friends away). */
-export function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function rawGet(port: number | string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port: Number(port), path, method: 'GET', headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));

@@ -41,6 +41,14 @@ describe('runtime split', () => {
     ]);
   });
 
+  it('the Worker and Deno entries bring nothing Node-only', () => {
+    for (const entry of ['runtimes/worker.ts', 'runtimes/deno.ts']) {
+      const packages = [...importedPackages(join(SRC, entry))];
+      expect(packages.filter((p) => /^(node:|prom-client|ioredis|better-sqlite3|@hono\/node-server|@tenantry\/tenancy\/(node|sqlite|redis))/.test(p)), entry).toEqual([]);
+    }
+    expect(importedPackages(join(SRC, 'runtimes/worker.ts'))).toContain('@tenantry/tenancy/edge');
+  });
+
   it('the Node entry brings the Node pieces', () => {
     const packages = importedPackages(join(SRC, 'runtimes/node.ts'));
     for (const p of ['@hono/node-server', '@tenantry/tenancy/node', 'prom-client']) expect(packages).toContain(p);
