@@ -1,5 +1,3 @@
-import type { TenantRecord } from '@tenantry/tenancy';
-
 /** Plain padded columns (like kubectl): easy to read, easy to grep, no box drawing to strip. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -16,28 +14,8 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** A tenant as every `--json` output shows it. */
-export interface TenantJson {
-  readonly name: string;
-  readonly status: TenantRecord['status'];
-  readonly server: string;
-  readonly database: string;
-  readonly schemaVersion: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export function tenantJson(record: TenantRecord): TenantJson {
-  return {
-    name: record.name,
-    status: record.status,
-    server: record.server,
-    database: record.database,
-    schemaVersion: record.schemaVersion,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  };
-}
+/** A tenant as every `--json` output shows it: the core's summary of a registry row. */
+export { type TenantSummary as TenantJson, tenantSummary as tenantJson } from '@tenantry/tenancy';
 
 /** Seconds or minutes, for durations shown to people. */
 export function duration(ms: number): string {

@@ -1,5 +1,5 @@
-import type { Tenancy, TenantRecord } from '@tenantry/tenancy';
-import { TENANT_STATUSES, TenantNotFoundError } from '@tenantry/tenancy';
+import type { Tenancy } from '@tenantry/tenancy';
+import { TENANT_STATUSES, TenantNotFoundError, tenantSummary } from '@tenantry/tenancy';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -20,18 +20,6 @@ const NewTenant = z.object({
   server: z.string().min(1).max(63).optional(),
 });
 
-/** The record as the admin API shows it. */
-function view(record: TenantRecord) {
-  return {
-    name: record.name,
-    status: record.status,
-    server: record.server,
-    database: record.database,
-    schemaVersion: record.schemaVersion,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  };
-}
 
 /** `/admin/tenants`: list, show, create, suspend, resume, delete. Bearer token required. */
 export function adminRoutes(tenancy: Tenancy, token: string) {
@@ -45,13 +33,13 @@ export function adminRoutes(tenancy: Tenancy, token: string) {
         ...(after ? { after: after.toLowerCase() } : {}),
       });
       const last = tenants.length === limit ? tenants[tenants.length - 1] : undefined;
-      return c.json({ tenants: tenants.map(view), next: last ? last.name.toLowerCase() : null });
+      return c.json({ tenants: tenants.map(tenantSummary), next: last ? last.name.toLowerCase() : null });
     })
     .get('/tenants/:name', validate('param', TenantName), async (c) => {
       const { name } = c.req.valid('param');
       const record = await tenancy.registry.get(name);
       if (!record) throw new TenantNotFoundError(name);
-      return c.json(view(record));
+      return c.json(tenantSummary(record));
     })
     .post(
       '/tenants',
@@ -65,16 +53,16 @@ export function adminRoutes(tenancy: Tenancy, token: string) {
       async (c) => {
         const { name, server } = c.req.valid('json');
         const record = await tenancy.provisioner.create(name, server ? { server } : {});
-        return c.json(view(record), 201);
+        return c.json(tenantSummary(record), 201);
       },
     )
     .post('/tenants/:name/suspend', validate('param', TenantName), async (c) =>
-      c.json(view(await tenancy.provisioner.suspend(c.req.valid('param').name))),
+      c.json(tenantSummary(await tenancy.provisioner.suspend(c.req.valid('param').name))),
     )
     .post('/tenants/:name/resume', validate('param', TenantName), async (c) =>
-      c.json(view(await tenancy.provisioner.resume(c.req.valid('param').name))),
+      c.json(tenantSummary(await tenancy.provisioner.resume(c.req.valid('param').name))),
     )
     .delete('/tenants/:name', validate('param', TenantName), async (c) =>
-      c.json(view(await tenancy.provisioner.delete(c.req.valid('param').name))),
+      c.json(tenantSummary(await tenancy.provisioner.delete(c.req.valid('param').name))),
     );
 }

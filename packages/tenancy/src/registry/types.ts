@@ -19,6 +19,29 @@ export interface TenantRecord {
   readonly updatedAt: string;
 }
 
+/** A tenant as people and scripts see it (CLI `--json`, admin API): no internal id or cache generation. */
+export interface TenantSummary {
+  readonly name: string;
+  readonly status: TenantStatus;
+  readonly server: string;
+  readonly database: string;
+  readonly schemaVersion: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export function tenantSummary(record: TenantRecord): TenantSummary {
+  return {
+    name: record.name,
+    status: record.status,
+    server: record.server,
+    database: record.database,
+    schemaVersion: record.schemaVersion,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
 export interface NewTenant {
   readonly name: string;
   readonly database: string;
