@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DatabaseExistsError,
@@ -9,6 +9,7 @@ import {
   TenantExistsError,
   TenantNotFoundError,
   TenantSuspendedError,
+  TENANT_MIGRATIONS,
   Tenancy,
   databaseNameFor,
   loadConfig,
@@ -346,7 +347,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       const extended = testTenancy(environment, {
         overrides: {
           migrations: {
-            ...(await import('../src/index.js')).TENANT_MIGRATIONS,
+            ...TENANT_MIGRATIONS,
             '0002_email': {
               up: async (db) => {
                 await db.schema.alterTable('users').addColumn('email', 'varchar(200)').execute();
@@ -383,33 +384,19 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       let openGate!: () => void;
       const gate = { promise: new Promise<void>((resolve) => (openGate = resolve)), resolve: () => openGate() };
       let entered = 0;
-      const slow = testTenancy(environment, {
-        overrides: {
-          migrations: {
-            ...(await import('../src/index.js')).TENANT_MIGRATIONS,
-            '0002_marker': {
-              up: async (db) => {
-                entered++;
-                await db.insertInto('users').values({ username: 'migrated' }).execute();
-                if (entered === 1) await gate.promise; // the first run holds lockA's lock here
-              },
-            },
+      const migrations = {
+        ...TENANT_MIGRATIONS,
+        '0002_marker': {
+          up: async (db: Kysely<any>) => {
+            entered++;
+            await db.insertInto('users').values({ username: 'migrated' }).execute();
+            if (entered === 1) await gate.promise; // the first run holds lockA's lock here
           },
         },
-      });
-      const other = testTenancy(environment, {
-        overrides: {
-          migrations: {
-            ...(await import('../src/index.js')).TENANT_MIGRATIONS,
-            '0002_marker': {
-              up: async (db) => {
-                entered++;
-                await db.insertInto('users').values({ username: 'migrated' }).execute();
-              },
-            },
-          },
-        },
-      });
+      };
+      // Two processes' worth of migrators over the same tenants.
+      const slow = testTenancy(environment, { overrides: { migrations } });
+      const other = testTenancy(environment, { overrides: { migrations } });
       try {
         await tenancy.provisioner.createMany(['lockA', 'lockB']);
         const a = (await tenancy.registry.get('lockA'))!;
