@@ -37,6 +37,7 @@ describe('runtime split', () => {
       'hono/request-id',
       'hono/route',
       'kysely',
+      'lru-cache',
       'zod',
     ]);
   });
