@@ -1,4 +1,16 @@
-import { Kysely, MysqlDialect, type MysqlPool, sql } from 'kysely';
+import {
+  Kysely,
+  type KyselyPlugin,
+  MysqlDialect,
+  type MysqlPool,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+  WithSchemaPlugin,
+  sql,
+} from 'kysely';
 import { LRUCache } from 'lru-cache';
 import mysql from 'mysql2';
 import type { PoolStats, TenantDatabaseServer, TenantSchema } from '../../connections/types.js';
@@ -14,6 +26,8 @@ export interface MysqlServerConfig {
   readonly maxConnections: number;
   /** Extra mysql2 pool options (tests, Workers' `disableEval`). */
   readonly poolOptions?: mysql.PoolOptions;
+  /** Schema transformers kept (see TenantSchemaPlugin); SCHEMA_TRANSFORMER_CACHE_SIZE by default. */
+  readonly schemaTransformers?: number;
 }
 
 /**
@@ -26,13 +40,36 @@ export interface SharedPoolMysqlServerConfig {
   readonly stats: () => Omit<PoolStats, 'server'>;
 }
 
-/**
- * How many per-database Kysely instances a server keeps. Each `withSchema` instance carries its
- * own query transformer, about 6 KB: 10,000 of them are 61 MiB. Keeping fewer and making the
- * long tail a fresh one per request was measured worse (peak RSS 260 MiB instead of about 210,
- * and more CPU): the garbage costs more than the cache.
- */
+/** How many per-database Kysely instances a server keeps (a few hundred bytes each). */
 export const SCOPED_KYSELY_CACHE_SIZE = 10_000;
+/** How many of Kysely's schema transformers a server keeps (about 6 KB each). */
+export const SCHEMA_TRANSFORMER_CACHE_SIZE = 500;
+
+/**
+ * Qualifies a tenant's tables with its database, as Kysely's WithSchemaPlugin does, without
+ * carrying one: that plugin holds a transformer of about 6 KB (10,000 tenants were 61 MiB).
+ * It is built only when a query is built, from a bounded set shared by the server; a
+ * precompiled query never needs one. Sharing is safe: a transform runs synchronously.
+ */
+class TenantSchemaPlugin implements KyselyPlugin {
+  constructor(
+    readonly schema: string,
+    readonly shared: LRUCache<string, WithSchemaPlugin>,
+  ) {}
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    let plugin = this.shared.get(this.schema);
+    if (!plugin) {
+      plugin = new WithSchemaPlugin(this.schema);
+      this.shared.set(this.schema, plugin);
+    }
+    return plugin.transformQuery(args);
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
 
 /** mysql2 pool internals we read for stats; not part of its typed API. */
 interface PoolInternals {
@@ -81,6 +118,7 @@ export class MysqlServer implements TenantDatabaseServer {
   readonly #lifecycle: Lifecycle;
   readonly #root: Kysely<any>;
   readonly #scoped = new LRUCache<string, Kysely<TenantSchema>>({ max: SCOPED_KYSELY_CACHE_SIZE });
+  readonly #transformers: LRUCache<string, WithSchemaPlugin>;
 
   constructor(config: MysqlServerConfig | SharedPoolMysqlServerConfig) {
     this.name = config.name;
@@ -94,6 +132,9 @@ export class MysqlServer implements TenantDatabaseServer {
       this.#stats = () => ownPoolStats(pool, config.maxConnections);
       this.#end = () => new Promise<void>((resolve) => pool.end(() => resolve()));
     }
+    this.#transformers = new LRUCache({
+      max: ('schemaTransformers' in config && config.schemaTransformers) || SCHEMA_TRANSFORMER_CACHE_SIZE,
+    });
     this.#lifecycle = new Lifecycle(`tenant database server "${config.name}"`);
     this.#root = new Kysely({
       dialect: new GuardedDialect(new MysqlDialect({ pool: this.#pool }), this.name, this.#lifecycle),
@@ -105,7 +146,7 @@ export class MysqlServer implements TenantDatabaseServer {
     let db = this.#scoped.get(database);
     if (!db) {
       assertDatabaseName(database);
-      db = this.#root.withSchema(database) as Kysely<TenantSchema>;
+      db = this.#root.withPlugin(new TenantSchemaPlugin(database, this.#transformers)) as Kysely<TenantSchema>;
       this.#scoped.set(database, db);
     }
     return db;
@@ -135,6 +176,7 @@ export class MysqlServer implements TenantDatabaseServer {
   async dropDatabase(database: string): Promise<void> {
     await sql`drop database if exists ${sql.raw(quoteMysqlIdentifier(database))}`.execute(this.#root);
     this.#scoped.delete(database);
+    this.#transformers.delete(database);
   }
 
   async listDatabases(prefix: string): Promise<string[]> {
@@ -157,6 +199,7 @@ export class MysqlServer implements TenantDatabaseServer {
     if (this.#lifecycle.destroyed) return;
     this.#lifecycle.markDestroyed();
     this.#scoped.clear();
+    this.#transformers.clear();
     // End the pool ourselves rather than through Kysely, so later use meets our DestroyedError.
     await this.#end();
   }
