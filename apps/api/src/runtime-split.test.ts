@@ -1,28 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { importGraph } from '@tenantry/tenancy/testing';
 import { describe, expect, it } from 'vitest';
 
 const SRC = dirname(fileURLToPath(import.meta.url));
 
 /** Packages reachable from `entry` by value imports (type-only imports vanish from the bundle). */
-function importedPackages(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const packages = new Set<string>();
-  const pending = [entry];
-  while (pending.length > 0) {
-    const file = pending.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/(?:^|\n)\s*(?:import|export)(?!\s+type\s)[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-      const specifier = match[1] ?? match[2]!;
-      if (specifier.startsWith('.')) pending.push(join(dirname(file), specifier.replace(/\.js$/, '.ts')));
-      else packages.add(specifier);
-    }
-  }
-  return packages;
-}
+const importedPackages = (entry: string) => new Set(importGraph(entry).packages.keys());
 
 describe('runtime split', () => {
   it('createApp reaches nothing Node-only, so a Workers entry can reuse it', () => {

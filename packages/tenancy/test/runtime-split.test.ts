@@ -1,30 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importGraph } from '../src/testing/import-graph.js';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 /** Modules an edge bundle (Cloudflare Workers) cannot or should not carry. */
 const NODE_ONLY = /^(node:|better-sqlite3$|ioredis$|mysql2|fs$|path$|os$|net$|tls$|crypto$|child_process$)/;
-
-/** Every module reachable from `entry` by static or dynamic import: relative files and packages. */
-function importGraph(entry: string): { files: string[]; packages: Map<string, string> } {
-  const files: string[] = [];
-  const packages = new Map<string, string>();
-  const pending = [entry];
-  while (pending.length > 0) {
-    const file = pending.pop()!;
-    if (files.includes(file)) continue;
-    files.push(file);
-    const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/(?:^|\n)\s*(?:import|export)(?!\s+type\s)[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-      const specifier = match[1] ?? match[2]!;
-      if (specifier.startsWith('.')) pending.push(join(dirname(file), specifier.replace(/\.js$/, '.ts')));
-      else packages.set(specifier, file);
-    }
-  }
-  return { files, packages };
-}
 
 describe('runtime split', () => {
   it('the root entry reaches nothing Node-only', () => {

@@ -8,24 +8,20 @@ export interface StatusData {
 
 const render = ({ tenant }: StatusData) => `tenant "${tenant.name}" is ${tenant.status}`;
 
-/** Stops serving a tenant; the API answers 403 for it. Suspending a suspended tenant is a no-op. */
-export const suspend: CommandModule<StatusData> = {
-  async run(ctx, { args }) {
-    const name = args[0] as string;
-    assertTenantName(name);
-    const { provisioner } = await ctx.tenancy();
-    return { ok: true, data: { tenant: tenantJson(await provisioner.suspend(name)) } };
-  },
-  render,
-};
+/** A command that moves one tenant between active and suspended; doing it twice is a no-op. */
+function statusCommand(change: 'suspend' | 'resume'): CommandModule<StatusData> {
+  return {
+    async run(ctx, { args }) {
+      const name = args[0] as string;
+      assertTenantName(name);
+      const { provisioner } = await ctx.tenancy();
+      return { ok: true, data: { tenant: tenantJson(await provisioner[change](name)) } };
+    },
+    render,
+  };
+}
 
-/** Serves a suspended tenant again. Resuming an active tenant is a no-op. */
-export const resume: CommandModule<StatusData> = {
-  async run(ctx, { args }) {
-    const name = args[0] as string;
-    assertTenantName(name);
-    const { provisioner } = await ctx.tenancy();
-    return { ok: true, data: { tenant: tenantJson(await provisioner.resume(name)) } };
-  },
-  render,
-};
+/** Stops serving a tenant; the API answers 403 for it. */
+export const suspend = statusCommand('suspend');
+/** Serves a suspended tenant again. */
+export const resume = statusCommand('resume');

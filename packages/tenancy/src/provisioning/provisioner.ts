@@ -71,10 +71,8 @@ export class Provisioner {
     // first's finished row (tenant_exists) instead of taking its half-done row for a crash.
     const key = tenantKey(name);
     const previous = this.#creating.get(key) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.#create(name, options),
-      () => this.#create(name, options),
-    );
+    const run = previous.then(() => this.#create(name, options));
+    // What the next create of this name waits for: this one finishing, whichever way.
     const settled = run.then(
       () => undefined,
       () => undefined,

@@ -74,3 +74,4 @@ export async function withMysqlRoot<T>(run: (conn: mysql.Connection) => Promise<
   }
 }
 export { TcpProxy } from './tcp-proxy.js';
+export { importGraph } from './import-graph.js';

@@ -168,9 +168,9 @@ export class MysqlServer implements TenantDatabaseServer {
   }
 
   async createDatabase(database: string): Promise<boolean> {
-    if (await this.databaseExists(database)) return false;
-    await sql`create database if not exists ${sql.raw(quoteMysqlIdentifier(database))} character set utf8mb4`.execute(this.#root);
-    return true;
+    // One statement: MySQL reports one affected row when it created the database, none when it existed.
+    const result = await sql`create database if not exists ${sql.raw(quoteMysqlIdentifier(database))} character set utf8mb4`.execute(this.#root);
+    return Number(result.numAffectedRows ?? 0) > 0;
   }
 
   async dropDatabase(database: string): Promise<void> {
