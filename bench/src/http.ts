@@ -15,11 +15,12 @@ import autocannon from 'autocannon';
 import { loadConfig } from '@tenantry/tenancy';
 import { createTenancy } from '@tenantry/tenancy/node';
 import mysql from 'mysql2/promise';
-import { ROOT_URL, type Started, connectionsByUser, ensureUser, median, startServer, withRoot } from './support.js';
+import { ROOT_URL, type Started, cliArgs, connectionsByUser, ensureUser, median, startServer, withRoot } from './support.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
 const { values: args } = parseArgs({
+  args: cliArgs(),
   options: {
     tenants: { type: 'string', default: '2,10000' },
     distribution: { type: 'string', default: 'uniform,skewed' },
@@ -157,8 +158,10 @@ interface Row {
   p99: number;
   errors: number;
   maxConnections: number;
+  /** The server's own CPU time per request, in microseconds: less noisy than req/s on a shared machine. */
+  cpuUs: number;
   peakRssMiB?: number;
-  runs: Array<{ rps: number; p50: number; p99: number; errors: number; maxConnections: number }>;
+  runs: Array<{ rps: number; p50: number; p99: number; errors: number; maxConnections: number; cpuUs: number }>;
 }
 
 async function startTargets(urls: Record<Target, string>): Promise<Record<Target, Started>> {
@@ -184,7 +187,7 @@ async function scenario(name: string, tenants: number, distribution: string, set
   const pick = pathPicker(tenants, distribution);
   const duration = Number(args.duration);
   const connections = Number(args.connections);
-  const rows: Row[] = TARGETS.map((target) => ({ scenario: name, settings, target, rps: 0, p50: 0, p99: 0, errors: 0, maxConnections: 0, runs: [] }));
+  const rows: Row[] = TARGETS.map((target) => ({ scenario: name, settings, target, rps: 0, p50: 0, p99: 0, errors: 0, maxConnections: 0, cpuUs: 0, runs: [] }));
   try {
     for (const target of TARGETS) await load(servers[target].port, Number(args.warmup), connections, pick);
     for (let run = 1; run <= Number(args.runs); run++) {
@@ -197,11 +200,13 @@ async function scenario(name: string, tenants: number, distribution: string, set
             await new Promise((r) => setTimeout(r, 100));
           }
         })();
+        const cpuBefore = servers[target].cpuSeconds();
         const result = await load(servers[target].port, duration, connections, pick);
+        const cpuUs = ((servers[target].cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, result.requests);
         sampling = false;
         await sampling$;
-        rows[i]!.runs.push({ ...result, maxConnections: most });
-        console.log(`  ${name} [${settings}] run ${run} ${LABEL[target].padEnd(17)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  connections ${most}`);
+        rows[i]!.runs.push({ ...result, maxConnections: most, cpuUs });
+        console.log(`  ${name} [${settings}] run ${run} ${LABEL[target].padEnd(17)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  connections ${most}  cpu ${cpuUs.toFixed(0)} µs/req`);
       }
     }
   } finally {
@@ -212,6 +217,7 @@ async function scenario(name: string, tenants: number, distribution: string, set
     row.rps = median(row.runs.map((r) => r.rps));
     row.p50 = median(row.runs.map((r) => r.p50));
     row.p99 = median(row.runs.map((r) => r.p99));
+    row.cpuUs = median(row.runs.map((r) => r.cpuUs));
     row.errors = row.runs.reduce((sum, r) => sum + r.errors, 0);
     row.maxConnections = Math.max(...row.runs.map((r) => r.maxConnections));
   }
@@ -303,15 +309,15 @@ async function main() {
   const probe = await coldProbe(urls, largest);
 
   const table = [
-    `| scenario | MariaDB settings | server | req/s | p50 ms | p99 ms | errors | max server connections | vs ref 1 | vs ref 2 | vs ref 3 |`,
-    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    `| scenario | MariaDB settings | server | req/s | p50 ms | p99 ms | errors | max server connections | CPU µs/req | vs ref 1 | vs ref 2 | vs ref 3 |`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (let i = 0; i < rows.length; i += TARGETS.length) {
     const group = rows.slice(i, i + TARGETS.length);
     const rps = (target: Target) => group.find((r) => r.target === target)!.rps;
     for (const row of group) {
       table.push(
-        `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${(row.rps / rps('fixed')).toFixed(2)} | ${(row.rps / rps('mapped')).toFixed(2)} | ${(row.rps / rps('hono')).toFixed(2)} |`,
+        `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${row.cpuUs.toFixed(0)} | ${(row.rps / rps('fixed')).toFixed(2)} | ${(row.rps / rps('mapped')).toFixed(2)} | ${(row.rps / rps('hono')).toFixed(2)} |`,
       );
     }
   }

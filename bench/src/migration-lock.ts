@@ -10,9 +10,11 @@ import { Kysely, MysqlAdapter, MysqlDialect, type MysqlPool, Migrator, sql } fro
 import mysql from 'mysql2';
 import { TENANT_MIGRATIONS, TENANT_MIGRATION_LOCK_TABLE, TENANT_MIGRATION_TABLE, forEachConcurrent } from '@tenantry/tenancy';
 import { SchemaScopedMysqlDialect } from '@tenantry/tenancy/mysql';
+import { cliArgs } from './support.js';
 
-const N = Number(process.argv[2] ?? 200);
-const C = Number(process.argv[3] ?? 8);
+const [n = '200', c = '8'] = cliArgs();
+const N = Number(n);
+const C = Number(c);
 const URL_ = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const PREFIX = 'bench_lock_';
 

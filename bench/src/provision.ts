@@ -5,10 +5,11 @@
  */
 import { loadConfig } from '@tenantry/tenancy';
 import { createTenancy } from '@tenantry/tenancy/node';
-import { withRoot } from './support.js';
+import { cliArgs, withRoot } from './support.js';
 
-const N = Number(process.argv[2] ?? 1000);
-const C = Number(process.argv[3] ?? 16);
+const [n = '1000', c = '16'] = cliArgs();
+const N = Number(n);
+const C = Number(c);
 const PREFIX = `bench_prov_${Math.random().toString(36).slice(2, 6)}_`;
 const REGISTRY = `${PREFIX}registry`;
 const url = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';

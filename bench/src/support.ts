@@ -2,6 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 
+/**
+ * The command's own arguments. pnpm 10 passes the `--` of `pnpm bench -- --flag` through to the
+ * script, where node:util's parseArgs would read it as the end of the options.
+ */
+export const cliArgs = (): string[] => {
+  const args = process.argv.slice(2);
+  return args[0] === '--' ? args.slice(1) : args;
+};
+
 export const ROOT_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
 export async function withRoot<T>(run: (conn: mysql.Connection) => Promise<T>): Promise<T> {
@@ -38,7 +47,12 @@ export interface Started {
   stop(): Promise<void>;
   /** Peak resident set size so far, in MiB (Linux VmHWM). */
   peakRssMiB(): number;
+  /** CPU time the process has used so far (user + system), in seconds (Linux /proc/<pid>/stat). */
+  cpuSeconds(): number;
 }
+
+/** Linux reports process times in clock ticks; USER_HZ is 100 on every architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Starts a server process and waits for the line that tells its port. */
 export async function startServer(command: string, args: string[], env: Record<string, string>, portPattern: RegExp): Promise<Started> {
@@ -67,6 +81,12 @@ export async function startServer(command: string, args: string[], env: Record<s
     peakRssMiB: () => {
       const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return match ? Number(match[1]) / 1024 : Number.NaN;
+    },
+    cpuSeconds: () => {
+      // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
     },
     stop: () =>
       new Promise<void>((resolve) => {
