@@ -52,11 +52,40 @@ export class GuardedDialect implements Dialect {
   }
 }
 
+/**
+ * One per pooled connection, kept for the connection's life: wrapping per query allocated a
+ * wrapper and two weak-map entries (ours and Kysely's) on every request.
+ */
+class GuardedConnection implements DatabaseConnection {
+  constructor(
+    readonly inner: DatabaseConnection,
+    readonly driver: GuardedDriver,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return await this.inner.executeQuery<R>(query);
+    } catch (error) {
+      throw this.driver.translate(error);
+    }
+  }
+
+  async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    try {
+      yield* this.inner.streamQuery<R>(query, chunkSize);
+    } catch (error) {
+      throw this.driver.translate(error);
+    }
+  }
+}
+
+const unwrap = (connection: DatabaseConnection) => (connection instanceof GuardedConnection ? connection.inner : connection);
+
 class GuardedDriver implements Driver {
   readonly #inner: Driver;
   readonly #server: string;
   readonly #lifecycle: Lifecycle;
-  readonly #unwrap = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  readonly #wrapped = new WeakMap<DatabaseConnection, GuardedConnection>();
 
   constructor(inner: Driver, server: string, lifecycle: Lifecycle) {
     this.#inner = inner;
@@ -66,20 +95,30 @@ class GuardedDriver implements Driver {
 
   async init(): Promise<void> {
     this.#lifecycle.assertAlive();
-    await this.#map(() => this.#inner.init());
+    try {
+      await this.#inner.init();
+    } catch (error) {
+      throw this.translate(error);
+    }
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
     this.#lifecycle.assertAlive();
-    const inner = await this.#map(() => this.#inner.acquireConnection());
-    const outer: DatabaseConnection = {
-      executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> => this.#map(() => inner.executeQuery<R>(query)),
-      streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => this.#mapStream(inner.streamQuery<R>(query, chunkSize)),
-    };
-    this.#unwrap.set(outer, inner);
+    let inner: DatabaseConnection;
+    try {
+      inner = await this.#inner.acquireConnection();
+    } catch (error) {
+      throw this.translate(error);
+    }
+    let outer = this.#wrapped.get(inner);
+    if (!outer) {
+      outer = new GuardedConnection(inner, this);
+      this.#wrapped.set(inner, outer);
+    }
     return outer;
   }
 
+  // Transaction statements run on our connection, so their failures are translated too.
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     return this.#inner.beginTransaction(connection, settings);
   }
@@ -90,31 +129,15 @@ class GuardedDriver implements Driver {
     return this.#inner.rollbackTransaction(connection);
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await this.#inner.releaseConnection(this.#unwrap.get(connection) ?? connection);
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.#inner.releaseConnection(unwrap(connection));
   }
 
   async destroy(): Promise<void> {
     await this.#inner.destroy();
   }
 
-  async #map<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw this.#translate(error);
-    }
-  }
-
-  async *#mapStream<R>(stream: AsyncIterableIterator<QueryResult<R>>): AsyncIterableIterator<QueryResult<R>> {
-    try {
-      yield* stream;
-    } catch (error) {
-      throw this.#translate(error);
-    }
-  }
-
-  #translate(error: unknown): unknown {
+  translate(error: unknown): unknown {
     if (this.#lifecycle.destroyed) return new DestroyedError(this.#lifecycle.what);
     return isConnectionError(error) ? new TenantDatabaseUnavailableError(this.#server, { cause: error }) : error;
   }

@@ -1,4 +1,4 @@
-import { type Generated, type Kysely, Migrator, type Selectable } from 'kysely';
+import { CompiledQuery, type Generated, type Kysely, Migrator, type Selectable } from 'kysely';
 import { RegistryUnavailableError, TenantExistsError, TenancyError } from '../errors.js';
 import { tenantKey } from '../names.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
@@ -39,10 +39,13 @@ export const DEFAULT_LIST_LIMIT = 1000;
 export class KyselyTenantRegistry implements TenantRegistry {
   readonly #db: Kysely<RegistrySchema>;
   readonly #config: KyselyTenantRegistryConfig;
+  /** The SQL of `get`, compiled once: it runs on every cache miss and refresh. */
+  readonly #getSql: string;
 
   constructor(config: KyselyTenantRegistryConfig) {
     this.#db = config.db;
     this.#config = config;
+    this.#getSql = config.db.selectFrom('tenants').selectAll().where('name_key', '=', '').compile().sql;
   }
 
   async migrate(): Promise<void> {
@@ -61,10 +64,9 @@ export class KyselyTenantRegistry implements TenantRegistry {
   }
 
   async get(name: string): Promise<TenantRecord | undefined> {
-    const row = await guard(() =>
-      this.#db.selectFrom('tenants').selectAll().where('name_key', '=', tenantKey(name)).executeTakeFirst(),
-    );
-    return row && toRecord(row);
+    const query = CompiledQuery.raw(this.#getSql, [tenantKey(name)]) as CompiledQuery<Selectable<TenantsTable>>;
+    const { rows } = await guard(() => this.#db.executeQuery(query));
+    return rows[0] && toRecord(rows[0]);
   }
 
   async list(options: ListTenantsOptions = {}): Promise<TenantRecord[]> {

@@ -66,8 +66,8 @@ class TenantSchemaPlugin implements KyselyPlugin {
     return plugin.transformQuery(args);
   }
 
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
   }
 }
 
