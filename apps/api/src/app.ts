@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestLog } from './middleware/request-log.js';
 import { resolveTenant } from './middleware/tenant.js';
@@ -21,7 +20,6 @@ export { createJsonLogger } from './logger.js';
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const identify = deps.identify ?? 'path';
   const app = new Hono<AppEnv>();
-  app.use('*', requestId());
   app.use('*', requestLog({ logger: deps.logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler());

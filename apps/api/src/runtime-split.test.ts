@@ -18,7 +18,6 @@ describe('runtime split', () => {
       'hono',
       'hono/body-limit',
       'hono/http-exception',
-      'hono/request-id',
       'hono/route',
       'kysely',
       'lru-cache',

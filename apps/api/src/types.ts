@@ -1,5 +1,4 @@
 import type { IdentifyMode, Tenancy, TenancyLogger, TenantHandle } from '@tenantry/tenancy';
-import type { RequestIdVariables } from 'hono/request-id';
 import type { AppMetrics } from './metrics/types.js';
 
 /** What `createApp` needs; every runtime builds these itself (the app reads no environment). */
@@ -18,7 +17,9 @@ export interface AppDeps {
 
 /** Typed context of every handler (Hono's `Env`). */
 export interface AppEnv {
-  Variables: RequestIdVariables & {
+  Variables: {
+    /** The request's id (see requestLog): echoed in X-Request-Id, error bodies and log lines. */
+    requestId: string;
     /** The tenant name as the request gave it (the response key of `GET /users`). */
     tenantName?: string;
     /** Set once the tenant resolved; routes under the tenant middleware can rely on it. */
