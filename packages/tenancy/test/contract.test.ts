@@ -203,15 +203,77 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       expect(registry.gets - before).toBe(1);
     });
 
-    it('remembers unknown names briefly, then asks again', async () => {
+    it('remembers unknown names briefly, then confirms them by the registry version', async () => {
       const before = registry.gets;
       await Promise.all(Array.from({ length: 50 }, () => expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError)));
       for (let i = 0; i < 20; i++) await expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError);
       expect(registry.gets - before).toBe(1);
       expect(cached.cache.stats.negativeHits).toBeGreaterThanOrEqual(20);
       await sleep(400);
+      const versions = registry.versions;
       await expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError);
-      expect(registry.gets - before).toBe(2);
+      // Expired: the registry's version was read, and it had not changed, so the row was not.
+      expect(registry.versions - versions).toBe(1);
+      expect(registry.gets - before).toBe(1);
+      // Another process creates it: the version moves, and the next expiry reads the row.
+      await tenancy.provisioner.create('ghost');
+      try {
+        await sleep(400);
+        expect((await cached.resolve('ghost')).status).toBe('active');
+        expect(registry.gets - before).toBe(2);
+      } finally {
+        await tenancy.provisioner.delete('ghost');
+      }
+    });
+
+    it('expired entries share their version reads, and see a write by another process', async () => {
+      const shortLived = countingRegistry(createRegistry(loadConfig(environment.env).registry));
+      const short = testTenancy(environment, { registry: shortLived, overrides: { cacheTtlMs: 300, negativeTtlMs: 300 } });
+      try {
+        const unknown = Array.from({ length: 40 }, (_, i) => `nobody-${i}`);
+        await Promise.all(unknown.map((n) => expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError)));
+        expect((await short.resolve('cold')).status).toBe('active');
+        expect(shortLived.gets).toBe(41);
+        await sleep(350);
+        await Promise.all([
+          ...unknown.map((n) => expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError)),
+          expect(short.resolve('cold')).resolves.toMatchObject({ status: 'active' }),
+        ]);
+        expect(shortLived.gets).toBe(41);
+        expect(shortLived.versions).toBe(1);
+        expect(short.cache.stats.revalidated).toBe(41);
+
+        await tenancy.provisioner.suspend('cold');
+        try {
+          // Within the TTL the entry is trusted; after it, the changed version makes it read the row.
+          await sleep(350);
+          await expect(short.resolve('cold')).rejects.toBeInstanceOf(TenantSuspendedError);
+          expect(shortLived.gets).toBe(42);
+        } finally {
+          await tenancy.provisioner.resume('cold');
+        }
+      } finally {
+        await short.destroy();
+      }
+    });
+
+    it('reads a row again after ten TTLs even when the version never moves', async () => {
+      const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
+      const short = testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: 100 } });
+      try {
+        await short.resolve('cold');
+        expect(counting.gets).toBe(1);
+        for (let i = 0; i < 5; i++) {
+          await sleep(120);
+          await short.resolve('cold');
+        }
+        expect(counting.gets).toBe(1);
+        await sleep(600);
+        await short.resolve('cold');
+        expect(counting.gets).toBe(2);
+      } finally {
+        await short.destroy();
+      }
     });
 
     it('a write through the library invalidates its entry at once', async () => {

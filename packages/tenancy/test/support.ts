@@ -3,13 +3,23 @@ import { createNodeServer, createRegistry } from '../src/node.js';
 import type { TestEnvironment } from '../src/testing/index.js';
 
 /** Wraps a real registry and counts the lookups that reach it. */
-export function countingRegistry(inner: TenantRegistry): TenantRegistry & { gets: number } {
+/** Counts row reads (`gets`, versioned or not) and registry version reads (`versions`). */
+export function countingRegistry(inner: TenantRegistry): TenantRegistry & { gets: number; versions: number } {
   const wrapper = {
     gets: 0,
+    versions: 0,
     migrate: () => inner.migrate(),
     get: (name: string) => {
       wrapper.gets++;
       return inner.get(name);
+    },
+    getVersioned: (name: string) => {
+      wrapper.gets++;
+      return inner.getVersioned!(name);
+    },
+    version: () => {
+      wrapper.versions++;
+      return inner.version!();
     },
     list: (...a: Parameters<TenantRegistry['list']>) => inner.list(...a),
     all: (...a: Parameters<TenantRegistry['all']>) => inner.all(...a),

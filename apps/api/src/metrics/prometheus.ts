@@ -49,6 +49,11 @@ export function createPrometheusMetrics(config: PrometheusMetricsConfig): AppMet
   cacheCounter('tenantry_tenant_cache_misses_total', 'Tenant lookups that asked the registry', (s) => s.misses);
   cacheCounter('tenantry_tenant_cache_stale_served_total', 'Lookups answered from an expired entry because the registry failed', (s) => s.staleServed);
   cacheCounter('tenantry_tenant_cache_registry_errors_total', 'Registry lookups that failed', (s) => s.registryErrors);
+  cacheCounter(
+    'tenantry_tenant_cache_revalidated_total',
+    'Expired entries kept because the registry version had not changed (no row read)',
+    (s) => s.revalidated,
+  );
   if (config.cacheSize) {
     const size = config.cacheSize;
     new Gauge({

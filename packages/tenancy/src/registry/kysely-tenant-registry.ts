@@ -2,7 +2,7 @@ import { CompiledQuery, type Generated, type Kysely, Migrator, type Selectable }
 import { RegistryUnavailableError, TenantExistsError, TenancyError } from '../errors.js';
 import { tenantKey } from '../names.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
-import type { ListTenantsOptions, NewTenant, TenantRecord, TenantRegistry, TenantStatus } from './types.js';
+import type { ListTenantsOptions, NewTenant, TenantRecord, TenantRegistry, TenantStatus, VersionedTenant } from './types.js';
 
 interface TenantsTable {
   id: Generated<number>;
@@ -17,9 +17,20 @@ interface TenantsTable {
   updated_at: string;
 }
 
+interface RegistryStateTable {
+  id: number;
+  version: number | string | bigint;
+}
+
 export interface RegistrySchema {
   tenants: TenantsTable;
+  tenantry_registry_state: RegistryStateTable;
 }
+
+/** The one row of tenantry_registry_state. */
+const STATE_ID = 1;
+/** Stands for the name key while the versioned lookup is compiled. */
+const NAME_KEY_SLOT = '\u0000name_key';
 
 export interface KyselyTenantRegistryConfig {
   /** Kysely bound to the registry database (for MySQL, already scoped with `withSchema`). */
@@ -39,13 +50,38 @@ export const DEFAULT_LIST_LIMIT = 1000;
 export class KyselyTenantRegistry implements TenantRegistry {
   readonly #db: Kysely<RegistrySchema>;
   readonly #config: KyselyTenantRegistryConfig;
-  /** The SQL of `get`, compiled once: it runs on every cache miss and refresh. */
+  /** The SQL of the lookups, compiled once: they run on every cache miss and refresh. */
   readonly #getSql: string;
+  readonly #versioned: CompiledQuery;
+  readonly #versionSql: CompiledQuery;
 
   constructor(config: KyselyTenantRegistryConfig) {
     this.#db = config.db;
     this.#config = config;
     this.#getSql = config.db.selectFrom('tenants').selectAll().where('name_key', '=', '').compile().sql;
+    this.#versioned = config.db
+      .selectFrom('tenantry_registry_state as s')
+      .leftJoin('tenants as t', (join) => join.on('t.name_key', '=', NAME_KEY_SLOT))
+      .selectAll('t')
+      .select('s.version as registry_version')
+      .where('s.id', '=', STATE_ID)
+      .compile();
+    this.#versionSql = config.db.selectFrom('tenantry_registry_state').select('version').where('id', '=', STATE_ID).compile();
+  }
+
+  /** Runs a write and bumps the registry version in one transaction. */
+  #write<T>(run: (trx: Kysely<RegistrySchema>) => Promise<T>): Promise<T> {
+    return guard(() =>
+      this.#db.transaction().execute(async (trx) => {
+        const result = await run(trx);
+        await trx
+          .updateTable('tenantry_registry_state')
+          .set((eb) => ({ version: eb('version', '+', 1) }))
+          .where('id', '=', STATE_ID)
+          .execute();
+        return result;
+      }),
+    );
   }
 
   async migrate(): Promise<void> {
@@ -67,6 +103,24 @@ export class KyselyTenantRegistry implements TenantRegistry {
     const query = CompiledQuery.raw(this.#getSql, [tenantKey(name)]) as CompiledQuery<Selectable<TenantsTable>>;
     const { rows } = await guard(() => this.#db.executeQuery(query));
     return rows[0] && toRecord(rows[0]);
+  }
+
+  async getVersioned(name: string): Promise<VersionedTenant> {
+    const key = tenantKey(name);
+    const parameters = this.#versioned.parameters.map((p) => (p === NAME_KEY_SLOT ? key : p));
+    const query = CompiledQuery.raw(this.#versioned.sql, parameters) as CompiledQuery<
+      Selectable<TenantsTable> & { registry_version: RegistryStateTable['version'] }
+    >;
+    const { rows } = await guard(() => this.#db.executeQuery(query));
+    const row = rows[0];
+    if (!row) throw new RegistryUnavailableError({ cause: new Error('tenantry_registry_state has no row: run the registry migrations') });
+    return { record: row.id === null ? undefined : toRecord(row), version: Number(row.registry_version) };
+  }
+
+  async version(): Promise<number> {
+    const { rows } = await guard(() => this.#db.executeQuery(this.#versionSql as CompiledQuery<{ version: RegistryStateTable['version'] }>));
+    if (!rows[0]) throw new RegistryUnavailableError({ cause: new Error('tenantry_registry_state has no row: run the registry migrations') });
+    return Number(rows[0].version);
   }
 
   async list(options: ListTenantsOptions = {}): Promise<TenantRecord[]> {
@@ -102,8 +156,8 @@ export class KyselyTenantRegistry implements TenantRegistry {
   async insert(tenant: NewTenant): Promise<TenantRecord> {
     const now = new Date().toISOString();
     try {
-      await guard(() =>
-        this.#db
+      await this.#write((trx) =>
+        trx
           .insertInto('tenants')
           .values({
             name: tenant.name,
@@ -128,8 +182,8 @@ export class KyselyTenantRegistry implements TenantRegistry {
   }
 
   async setStatus(name: string, to: TenantStatus, from: readonly TenantStatus[]): Promise<TenantRecord | undefined> {
-    const result = await guard(() =>
-      this.#db
+    const result = await this.#write((trx) =>
+      trx
         .updateTable('tenants')
         .set((eb) => ({ status: to, generation: eb('generation', '+', 1), updated_at: new Date().toISOString() }))
         .where('name_key', '=', tenantKey(name))
@@ -140,8 +194,8 @@ export class KyselyTenantRegistry implements TenantRegistry {
   }
 
   async setSchemaVersion(name: string, version: number): Promise<TenantRecord | undefined> {
-    const result = await guard(() =>
-      this.#db
+    const result = await this.#write((trx) =>
+      trx
         .updateTable('tenants')
         .set((eb) => ({ schema_version: version, generation: eb('generation', '+', 1), updated_at: new Date().toISOString() }))
         .where('name_key', '=', tenantKey(name))
@@ -151,9 +205,7 @@ export class KyselyTenantRegistry implements TenantRegistry {
   }
 
   async remove(name: string): Promise<boolean> {
-    const result = await guard(() =>
-      this.#db.deleteFrom('tenants').where('name_key', '=', tenantKey(name)).executeTakeFirst(),
-    );
+    const result = await this.#write((trx) => trx.deleteFrom('tenants').where('name_key', '=', tenantKey(name)).executeTakeFirst());
     return Number(result.numDeletedRows) > 0;
   }
 

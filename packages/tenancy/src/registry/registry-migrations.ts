@@ -28,4 +28,17 @@ export const REGISTRY_MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('tenants_status').on('tenants').column('status').execute();
     },
   },
+  '0002_registry_state': {
+    // One row whose version every registry write bumps in its own transaction: caches confirm
+    // an expired entry by reading this number instead of the tenant's row.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('tenantry_registry_state')
+        .ifNotExists()
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.insertInto('tenantry_registry_state').values({ id: 1, version: 0 }).execute();
+    },
+  },
 };

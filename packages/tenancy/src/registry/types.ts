@@ -55,11 +55,24 @@ export interface ListTenantsOptions {
   readonly limit?: number;
 }
 
+export interface VersionedTenant {
+  readonly record: TenantRecord | undefined;
+  readonly version: number;
+}
+
 /** The tenants table. Every method maps driver failures to RegistryUnavailableError. */
 export interface TenantRegistry {
   /** Creates or upgrades the registry schema. Idempotent. */
   migrate(): Promise<void>;
   get(name: string): Promise<TenantRecord | undefined>;
+  /**
+   * The row and the registry's version, read in one statement. The version changes with every
+   * write through this interface, in the same transaction: the tenant cache confirms expired
+   * entries by reading the version alone (see TenantCache). Optional for other registries.
+   */
+  getVersioned?(name: string): Promise<VersionedTenant>;
+  /** The registry's version now (see getVersioned). */
+  version?(): Promise<number>;
   list(options?: ListTenantsOptions): Promise<TenantRecord[]>;
   /** Every tenant (optionally of one status), read page by page: any registry size, bounded memory. */
   all(options?: Omit<ListTenantsOptions, 'after'>): AsyncIterable<TenantRecord>;
