@@ -15,7 +15,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '@tenantry/tenancy';
 import { createTenancy } from '@tenantry/tenancy/node';
 import mysql from 'mysql2/promise';
-import { ROOT_URL, type Started, cliArgs, connectionsByUser, ensureUser, median, startServer, withRoot } from './support.js';
+import { BENCH_PREFIX, BENCH_REGISTRY, ROOT_URL, type Started, benchTenant, cliArgs, connectionsByUser, ensureUser, median, startServer, withRoot } from './support.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -35,8 +35,8 @@ const { values: args } = parseArgs({
   },
 });
 
-const PREFIX = 'bench_t_';
-const REGISTRY = 'bench_registry';
+const PREFIX = BENCH_PREFIX;
+const REGISTRY = BENCH_REGISTRY;
 const PASSWORD = 'bench-pw-1';
 const USERS = { api: 'tt_bench_api', fixed: 'tt_bench_ref1', mapped: 'tt_bench_ref2', hono: 'tt_bench_ref3' } as const;
 type Target = keyof typeof USERS;
@@ -47,7 +47,7 @@ const LABEL: Record<Target, string> = {
   mapped: 'ref 2: mapped db',
   hono: 'ref 3: hono floor',
 };
-const tenantName = (i: number) => `t${String(i).padStart(5, '0')}`;
+const tenantName = benchTenant;
 const MAX_CONNECTIONS = Number(args['max-connections']);
 const REGISTRY_CONNECTIONS = 4;
 

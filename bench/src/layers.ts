@@ -25,7 +25,7 @@ import { loadConfig } from '@tenantry/tenancy';
 import { createTenancy } from '@tenantry/tenancy/node';
 import { createApp, createJsonLogger } from '@tenantry/api';
 import { createPrometheusMetrics } from '../../apps/api/dist/metrics/prometheus.js';
-import { ROOT_URL, cliArgs, median } from './support.js';
+import { BENCH_PREFIX, BENCH_REGISTRY, ROOT_URL, benchTenant, cliArgs, median } from './support.js';
 
 const { values: args } = parseArgs({
   args: cliArgs(),
@@ -41,15 +41,15 @@ const { values: args } = parseArgs({
 const TENANTS = Number(args.tenants);
 const OPS = Number(args.ops);
 const CONCURRENCY = Number(args.concurrency);
-const PREFIX = 'bench_t_';
-const tenantName = (i: number) => `t${String(i).padStart(5, '0')}`;
+const PREFIX = BENCH_PREFIX;
+const tenantName = benchTenant;
 const randomTenant = () => tenantName(Math.floor(Math.random() * TENANTS));
 const pageSql = (database: string) => `select \`id\`, \`username\` from \`${database}\`.\`users\` where \`id\` > ? order by \`id\` limit ?`;
 
 const pool = mysql.createPool({ uri: ROOT_URL, connectionLimit: CONCURRENCY });
 const stock = new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
 const tenancy = createTenancy(
-  loadConfig({ DATABASE_URL: `${ROOT_URL}/bench_registry`, TENANCY_DB_PREFIX: PREFIX, TENANCY_MAX_CONNECTIONS: String(CONCURRENCY) }),
+  loadConfig({ DATABASE_URL: `${ROOT_URL}/${BENCH_REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, TENANCY_MAX_CONNECTIONS: String(CONCURRENCY) }),
 );
 const server = tenancy.connections.server('default');
 const silent = { info() {}, warn() {}, error() {} };

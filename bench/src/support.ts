@@ -11,6 +11,11 @@ export const cliArgs = (): string[] => {
   return args[0] === '--' ? args.slice(1) : args;
 };
 
+/** The benchmark tenants t00000.. (`pnpm bench -- --provision-only`): their database prefix and registry. */
+export const BENCH_PREFIX = 'bench_t_';
+export const BENCH_REGISTRY = 'bench_registry';
+export const benchTenant = (i: number) => `t${String(i).padStart(5, '0')}`;
+
 export const ROOT_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
 export async function withRoot<T>(run: (conn: mysql.Connection) => Promise<T>): Promise<T> {

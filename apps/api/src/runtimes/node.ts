@@ -11,19 +11,19 @@ import { createPrometheusMetrics } from '../metrics/prometheus.js';
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** Most log text held before it is written, and the longest a line waits. */
-const LOG_BUFFER_BYTES = 64 * 1024;
+/** Most log text held before it is written (characters), and the longest a line waits. */
+const LOG_BUFFER_CHARS = 64 * 1024;
 const LOG_FLUSH_MS = 50;
 
 /**
- * Log lines gathered for up to LOG_FLUSH_MS (or LOG_BUFFER_BYTES) and written with one call.
+ * Log lines gathered for up to LOG_FLUSH_MS (or LOG_BUFFER_CHARS) and written with one call.
  * stdout to a pipe or file is synchronous on Linux: one write per request line was a tenth of
  * the CPU under load, and one per event-loop turn still a few percent. Whatever is pending is
  * written before the process exits, however it exits.
  */
 function batchedStdout() {
   let pending: string[] = [];
-  let bytes = 0;
+  let chars = 0;
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     if (timer) clearTimeout(timer);
@@ -31,13 +31,13 @@ function batchedStdout() {
     if (pending.length === 0) return;
     const text = pending.join('');
     pending = [];
-    bytes = 0;
+    chars = 0;
     process.stdout.write(text);
   };
   const write = (line: string) => {
     pending.push(`${line}\n`);
-    bytes += line.length + 1;
-    if (bytes >= LOG_BUFFER_BYTES) flush();
+    chars += line.length + 1;
+    if (chars >= LOG_BUFFER_CHARS) flush();
     else if (!timer) timer = setTimeout(flush, LOG_FLUSH_MS).unref();
   };
   process.on('exit', flush);

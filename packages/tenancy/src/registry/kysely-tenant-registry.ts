@@ -50,15 +50,13 @@ export const DEFAULT_LIST_LIMIT = 1000;
 export class KyselyTenantRegistry implements TenantRegistry {
   readonly #db: Kysely<RegistrySchema>;
   readonly #config: KyselyTenantRegistryConfig;
-  /** The SQL of the lookups, compiled once: they run on every cache miss and refresh. */
-  readonly #getSql: string;
+  /** The lookups, compiled once: they run on every cache miss and refresh. */
   readonly #versioned: CompiledQuery;
   readonly #versionSql: CompiledQuery;
 
   constructor(config: KyselyTenantRegistryConfig) {
     this.#db = config.db;
     this.#config = config;
-    this.#getSql = config.db.selectFrom('tenants').selectAll().where('name_key', '=', '').compile().sql;
     this.#versioned = config.db
       .selectFrom('tenantry_registry_state as s')
       .leftJoin('tenants as t', (join) => join.on('t.name_key', '=', NAME_KEY_SLOT))
@@ -100,9 +98,7 @@ export class KyselyTenantRegistry implements TenantRegistry {
   }
 
   async get(name: string): Promise<TenantRecord | undefined> {
-    const query = CompiledQuery.raw(this.#getSql, [tenantKey(name)]) as CompiledQuery<Selectable<TenantsTable>>;
-    const { rows } = await guard(() => this.#db.executeQuery(query));
-    return rows[0] && toRecord(rows[0]);
+    return (await this.getVersioned(name)).record;
   }
 
   async getVersioned(name: string): Promise<VersionedTenant> {
@@ -113,13 +109,13 @@ export class KyselyTenantRegistry implements TenantRegistry {
     >;
     const { rows } = await guard(() => this.#db.executeQuery(query));
     const row = rows[0];
-    if (!row) throw new RegistryUnavailableError({ cause: new Error('tenantry_registry_state has no row: run the registry migrations') });
+    if (!row) throw missingState();
     return { record: row.id === null ? undefined : toRecord(row), version: Number(row.registry_version) };
   }
 
   async version(): Promise<number> {
     const { rows } = await guard(() => this.#db.executeQuery(this.#versionSql as CompiledQuery<{ version: RegistryStateTable['version'] }>));
-    if (!rows[0]) throw new RegistryUnavailableError({ cause: new Error('tenantry_registry_state has no row: run the registry migrations') });
+    if (!rows[0]) throw missingState();
     return Number(rows[0].version);
   }
 
@@ -230,6 +226,10 @@ function toRecord(row: Selectable<TenantsTable>): TenantRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
+}
+
+function missingState(): RegistryUnavailableError {
+  return new RegistryUnavailableError({ cause: new Error('tenantry_registry_state has no row: run the registry migrations') });
 }
 
 function isUniqueViolation(error: unknown): boolean {
