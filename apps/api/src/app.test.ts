@@ -4,6 +4,7 @@ import { type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { createPrometheusMetrics } from './metrics/prometheus.js';
+import { USERS_PAGE_SIZE } from './routes/users.js';
 
 interface LogEntry {
   level: string;
@@ -44,8 +45,21 @@ describe('createApp over a real SQLite tenancy', () => {
     const res = await app.request('/TenantA/users');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=UTF-8');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await res.text()).toBe('{"TenantA":["userA","userB"]}');
-    expect(await (await app.request('/TenantB/users')).text()).toBe('{"TenantB":["userA","userC"]}');
+    const b = await app.request('/TenantB/users', { headers: { 'X-Request-Id': 'rid-b' } });
+    expect(b.headers.get('x-request-id')).toBe('rid-b');
+    expect(await b.text()).toBe('{"TenantB":["userA","userC"]}');
+  });
+
+  it('answers a tenant with exactly one full page of users, and one user more', async () => {
+    await tenancy.provisioner.create('Full');
+    const { db } = await tenancy.tenant('Full');
+    const names = Array.from({ length: USERS_PAGE_SIZE }, (_, i) => `f${i}`);
+    await db.insertInto('users').values(names.map((username) => ({ username }))).execute();
+    expect(await (await app.request('/Full/users')).json()).toEqual({ Full: names });
+    await db.insertInto('users').values({ username: 'last' }).execute();
+    expect(await (await app.request('/Full/users')).json()).toEqual({ Full: [...names, 'last'] });
   });
 
   it('streams a tenant larger than one page, in id order', async () => {
@@ -55,7 +69,8 @@ describe('createApp over a real SQLite tenancy', () => {
     for (let i = 0; i < names.length; i += 500) {
       await db.insertInto('users').values(names.slice(i, i + 500).map((username) => ({ username }))).execute();
     }
-    const res = await app.request('/Big/users');
+    const res = await app.request('/Big/users', { headers: { 'X-Request-Id': 'rid-big' } });
+    expect(res.headers.get('x-request-id')).toBe('rid-big');
     expect(await res.json()).toEqual({ Big: names });
   });
 

@@ -1,5 +1,5 @@
 import type { TenancyLogger } from '@tenantry/tenancy';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AppMetrics } from '../metrics/types.js';
 import type { AppEnv } from '../types.js';
@@ -18,6 +18,22 @@ export function routeLabel(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 /** An incoming request id is kept when it looks like one (as hono/request-id decides), else replaced. */
 const REQUEST_ID = /^[\w\-=]{1,255}$/;
+
+/** Marks a response built by {@link respond}, which carries the request id already. */
+const STAMPED = Symbol('tenantry.requestIdSet');
+type Stamped = Response & { [STAMPED]?: true };
+
+/**
+ * A response whose headers are a plain record that already holds the request id. On Node this is
+ * the cheapest path through @hono/node-server: no Headers object is built, validated or sorted
+ * (setting a header through Hono's context builds one for every request).
+ */
+export function respond(c: Context<AppEnv>, body: string | ReadableStream<Uint8Array> | null, status: number, contentType: string): Response {
+  const res: Stamped = new Response(body, { status, headers: { 'Content-Type': contentType, [REQUEST_ID_HEADER]: c.get('requestId') } });
+  // A property, not a WeakSet: adding to a weak collection costs a slow write barrier per request.
+  res[STAMPED] = true;
+  return res;
+}
 
 export interface RequestLogConfig {
   readonly logger: TenancyLogger;
@@ -40,8 +56,9 @@ export function requestLog(config: RequestLogConfig): MiddlewareHandler<AppEnv> 
     const incoming = c.req.header(REQUEST_ID_HEADER);
     const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', requestId);
-    c.header(REQUEST_ID_HEADER, requestId);
     await next();
+    // Every answer, errors and 404s too, carries the id; `respond` has set it already.
+    if (!(c.res as Stamped)[STAMPED]) c.res.headers.set(REQUEST_ID_HEADER, requestId);
     const durationMs = Math.round((now() - start) * 100) / 100;
     const route = routeLabel(c);
     const status = c.res.status;

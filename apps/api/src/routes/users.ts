@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
+import { respond } from '../middleware/request-log.js';
 import { tenantOf } from '../middleware/tenant.js';
 import type { AppEnv } from '../types.js';
 import { validate } from './validation.js';
@@ -27,6 +28,8 @@ const UserId = z.object({
   id: z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a positive integer').transform(Number),
 });
 
+type UserRow = { id: number; username: string };
+
 /**
  * The page query's SQL, compiled once per tenant database (keyed by server and database, so it
  * outlives the core's bounded set of Kysely instances). Building and compiling the same SELECT
@@ -39,29 +42,51 @@ function pageQuery(
   key: string,
   after: number,
   pageSize: number,
-): CompiledQuery<{ id: number; username: string }> {
+): CompiledQuery<UserRow> {
   let text = pageSql.get(key);
   if (text === undefined) {
     text = db.selectFrom('users').select(['id', 'username']).where('id', '>', after).orderBy('id').limit(pageSize).compile().sql;
     pageSql.set(key, text);
   }
-  return CompiledQuery.raw(text, [after, pageSize]) as CompiledQuery<{ id: number; username: string }>;
+  return CompiledQuery.raw(text, [after, pageSize]) as CompiledQuery<UserRow>;
 }
 
-/** Usernames in id order, one page at a time (keyset pagination: id > last seen). */
+/** One page of users in id order, after the id `after` (keyset pagination). */
+async function readPage({ db, tenant }: Pick<TenantHandle, 'db' | 'tenant'>, after: number, pageSize: number): Promise<UserRow[]> {
+  const { rows } = await db.executeQuery(pageQuery(db, `${tenant.server}/${tenant.database}`, after, pageSize));
+  return rows;
+}
+
+/**
+ * Usernames in id order, one page at a time (keyset pagination: id > last seen). `first`, when
+ * given, is the first page already read; reading goes on after its last id.
+ */
 export async function* usernamePages(
-  { db, tenant }: Pick<TenantHandle, 'db' | 'tenant'>,
+  handle: Pick<TenantHandle, 'db' | 'tenant'>,
   pageSize = USERS_PAGE_SIZE,
+  first?: UserRow[],
 ): AsyncGenerator<string[]> {
-  const key = `${tenant.server}/${tenant.database}`;
-  let after = 0;
+  let rows = first ?? (await readPage(handle, 0, pageSize));
   for (;;) {
-    const { rows } = await db.executeQuery(pageQuery(db, key, after, pageSize));
     if (rows.length > 0) yield rows.map((r) => r.username);
     const last = rows[rows.length - 1];
     if (!last || rows.length < pageSize) return;
-    after = Number(last.id);
+    rows = await readPage(handle, Number(last.id), pageSize);
   }
+}
+
+/**
+ * The body of `GET /users` for a tenant's users. The first page is read here: when it is the
+ * only one (nearly every tenant) the answer is a plain string, with no generator or stream.
+ */
+async function usersBody(
+  name: string,
+  handle: Pick<TenantHandle, 'db' | 'tenant'>,
+  onLateError: (error: unknown) => void,
+): Promise<string | ReadableStream<Uint8Array>> {
+  const first = await readPage(handle, 0, USERS_PAGE_SIZE);
+  if (first.length < USERS_PAGE_SIZE) return `{${JSON.stringify(name)}:${JSON.stringify(first.map((r) => r.username))}}`;
+  return usersJsonBody(name, usernamePages(handle, USERS_PAGE_SIZE, first), onLateError);
 }
 
 /**
@@ -119,14 +144,13 @@ export function usersRoutes(logger: TenancyLogger) {
   return new Hono<AppEnv>()
     .get('/users', async (c) => {
       const { db, tenant, name } = tenantOf(c);
-      const requestId = c.get('requestId');
-      const body = await usersJsonBody(name, usernamePages({ db, tenant }), (error) =>
+      const body = await usersBody(name, { db, tenant }, (error) =>
         logger.error('streaming users failed after the response started; aborted it', {
-          requestId,
+          requestId: c.get('requestId'),
           error: error instanceof Error ? error.message : String(error),
         }),
       );
-      return c.body(body, 200, { 'Content-Type': 'application/json; charset=UTF-8' });
+      return respond(c, body, 200, 'application/json; charset=UTF-8');
     })
     .post(
       '/users',
