@@ -19,6 +19,7 @@ describe('runtime split', () => {
       'hono/body-limit',
       'hono/http-exception',
       'hono/route',
+      'hono/router/pattern-router',
       'kysely',
       'lru-cache',
       'zod',
