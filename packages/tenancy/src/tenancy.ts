@@ -86,16 +86,13 @@ export class Tenancy {
    * provisioned or deleted) or RegistryUnavailableError.
    */
   async resolve(name: string): Promise<TenantRecord> {
-    const record = await this.cache.lookup(name);
-    if (!record) throw new TenantNotFoundError(name);
-    if (record.status === 'active') return record;
-    if (record.status === 'suspended') throw new TenantSuspendedError(record.name);
-    throw new TenantUnavailableError(record.name, record.status);
+    return servable(name, await this.cache.lookup(name));
   }
 
   /** Resolves a tenant and returns the Kysely for its database. */
   async tenant(name: string): Promise<TenantHandle> {
-    const tenant = await this.resolve(name);
+    // As resolve(), without its own await: this runs on every request.
+    const tenant = servable(name, await this.cache.lookup(name));
     return { tenant, db: this.connections.forTenant(tenant) };
   }
 
@@ -116,4 +113,12 @@ export class Tenancy {
   async destroy(): Promise<void> {
     await Promise.allSettled([this.#invalidation?.close(), this.connections.destroy(), this.registry.destroy()]);
   }
+}
+
+/** The record of a tenant that may be served now, or the error that says why not. */
+function servable(name: string, record: TenantRecord | undefined): TenantRecord {
+  if (!record) throw new TenantNotFoundError(name);
+  if (record.status === 'active') return record;
+  if (record.status === 'suspended') throw new TenantSuspendedError(record.name);
+  throw new TenantUnavailableError(record.name, record.status);
 }

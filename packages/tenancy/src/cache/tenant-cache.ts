@@ -41,6 +41,9 @@ interface Entry {
   readonly readAt: number;
 }
 
+/** `get` that answers only a fresh entry and leaves an expired one in place for fetch to confirm. */
+const FRESH_ONLY = { allowStale: false, noDeleteOnStaleGet: true } as const;
+
 /** A version read shared by every expired entry that needs one meanwhile. */
 interface VersionCheck {
   readonly startedAt: number;
@@ -119,6 +122,14 @@ export class TenantCache {
   async lookup(name: string): Promise<TenantRecord | undefined> {
     assertTenantName(name);
     const key = tenantKey(name);
+    // A fresh entry is answered at once, without lru-cache's fetch machinery (a status object and
+    // promises on every request); an expired, missing or in-flight one goes through fetch below.
+    const fresh = this.#lru.get(key, FRESH_ONLY);
+    if (fresh !== undefined) {
+      if (fresh.record) this.stats.hits++;
+      else this.stats.negativeHits++;
+      return fresh.record;
+    }
     const status: LRUCache.Status<string, Entry> = {};
     let entry: Entry | undefined;
     try {
