@@ -40,10 +40,18 @@ export interface SharedPoolMysqlServerConfig {
   readonly stats: () => Omit<PoolStats, 'server'>;
 }
 
-/** How many per-database Kysely instances a server keeps (a few hundred bytes each). */
-export const SCOPED_KYSELY_CACHE_SIZE = 10_000;
-/** How many of Kysely's schema transformers a server keeps (about 6 KB each). */
-export const SCHEMA_TRANSFORMER_CACHE_SIZE = 500;
+/**
+ * How many per-database Kysely instances a server keeps (a few hundred bytes each). As many as
+ * the tenant cache holds names: with fewer, more active tenants than this would build a new
+ * instance on nearly every request.
+ */
+export const SCOPED_KYSELY_CACHE_SIZE = 100_000;
+/**
+ * How many of Kysely's schema transformers a server keeps (about 6 KB each). Few: one is needed
+ * only while a query is built, and a precompiled one needs none. Kept longer, the transformers
+ * of tenants seen once outlived a garbage collection or two and grew the old generation.
+ */
+export const SCHEMA_TRANSFORMER_CACHE_SIZE = 32;
 
 /**
  * Qualifies a tenant's tables with its database, as Kysely's WithSchemaPlugin does, without
