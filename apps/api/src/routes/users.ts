@@ -85,14 +85,17 @@ async function usersBody(
   onLateError: (error: unknown) => void,
 ): Promise<string | ReadableStream<Uint8Array>> {
   const first = await readPage(handle, 0, USERS_PAGE_SIZE);
-  if (first.length < USERS_PAGE_SIZE) return `{${JSON.stringify(name)}:${JSON.stringify(first.map((r) => r.username))}}`;
+  if (first.length < USERS_PAGE_SIZE) return usersJson(name, first.map((r) => r.username));
   return usersJsonBody(name, usernamePages(handle, USERS_PAGE_SIZE, first), onLateError);
 }
 
+/** `{"<key>": [<usernames>]}` as one string. */
+const usersJson = (key: string, names: string[]) => `{${JSON.stringify(key)}:${JSON.stringify(names)}}`;
+
 /**
- * The body of `GET /users`: `{"<key>": [<usernames>]}`. A tenant whose users fit in the first
- * page (nearly all of them) gets a plain string, the cheapest answer there is; a larger one is a
- * byte stream pulled page by page, so memory stays bounded whatever the tenant's size.
+ * The body of `GET /users` from its pages: `{"<key>": [<usernames>]}`. Users that fit in one
+ * page make a plain string; more are a byte stream pulled page by page, so memory stays bounded
+ * whatever the tenant's size. (The route calls this only when the first page was full.)
  * The first two pages are read before this returns, so a database that cannot be reached is
  * still answered with a proper 503; a failure after that errors the stream, which aborts the
  * response rather than end it as if whole.
@@ -103,9 +106,9 @@ export async function usersJsonBody(
   onLateError: (error: unknown) => void,
 ): Promise<string | ReadableStream<Uint8Array>> {
   const first = await pages.next();
-  if (first.done) return `{${JSON.stringify(key)}:[]}`;
+  if (first.done) return usersJson(key, []);
   const second = await pages.next();
-  if (second.done) return `{${JSON.stringify(key)}:${JSON.stringify(first.value)}}`;
+  if (second.done) return usersJson(key, first.value);
 
   const encoder = new TextEncoder();
   const ready: string[][] = [first.value, second.value];

@@ -1,4 +1,12 @@
 import type { Kysely } from 'kysely';
+import { DEFAULT_CACHE_MAX } from '../cache/tenant-cache.js';
+
+/**
+ * How many per-database Kysely instances a server keeps (a few hundred bytes each): as many as
+ * the tenant cache holds names. With fewer, more active tenants than this would build a new
+ * instance on nearly every request.
+ */
+export const SCOPED_KYSELY_CACHE_SIZE = DEFAULT_CACHE_MAX;
 
 /** The tables of a tenant database, as the migrations create them. */
 export interface TenantSchema {

@@ -13,7 +13,7 @@ import {
 } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import mysql from 'mysql2';
-import type { PoolStats, TenantDatabaseServer, TenantSchema } from '../../connections/types.js';
+import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer, type TenantSchema } from '../../connections/types.js';
 import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
 import { assertDatabaseName, quoteMysqlIdentifier } from '../../names.js';
 import { SchemaScopedMysqlDialect } from './schema-scoped-mysql-dialect.js';
@@ -40,12 +40,6 @@ export interface SharedPoolMysqlServerConfig {
   readonly stats: () => Omit<PoolStats, 'server'>;
 }
 
-/**
- * How many per-database Kysely instances a server keeps (a few hundred bytes each). As many as
- * the tenant cache holds names: with fewer, more active tenants than this would build a new
- * instance on nearly every request.
- */
-export const SCOPED_KYSELY_CACHE_SIZE = 100_000;
 /**
  * How many of Kysely's schema transformers a server keeps (about 6 KB each). Few: one is needed
  * only while a query is built, and a precompiled one needs none. Kept longer, the transformers
