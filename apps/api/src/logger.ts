@@ -1,8 +1,80 @@
 import type { TenancyLogger } from '@tenantry/tenancy';
 
-/** A logger writing one JSON object a line through `write` (stdout on Node, console on Workers). */
-export function createJsonLogger(write: (line: string) => void, now: () => Date = () => new Date()): TenancyLogger {
-  const log = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
-    write(JSON.stringify({ time: now().toISOString(), level, msg, ...fields }));
+/**
+ * A logger writing one JSON object a line through `write` (stdout on Node, console on Workers):
+ * `{"time":"<ISO 8601>","level":"info","msg":"...", ...fields}`. `now` is the clock in ms.
+ *
+ * Every request writes a line, so the line is built by hand: `JSON.stringify` of a spread object
+ * and `Date#toISOString` took about 3.5 µs a line, this takes about 1. Values are written as
+ * JSON.stringify writes them (strings needing no escape directly, anything else through it);
+ * a field named `time`, `level` or `msg` replaces the fixed one, as a spread would.
+ */
+export function createJsonLogger(write: (line: string) => void, now: () => number = Date.now): TenancyLogger {
+  const time = isoClock(now);
+  const log = (level: string) => {
+    const head = `,"level":${JSON.stringify(level)},"msg":`;
+    return (msg: string, fields?: Record<string, unknown>) => {
+      const rest = fields === undefined ? '' : jsonFields(fields);
+      write(rest === undefined ? JSON.stringify({ time: time(), level, msg, ...fields }) : `{"time":"${time()}"${head}${jsonString(msg)}${rest}}`);
+    };
+  };
   return { info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** Characters JSON must escape, and surrogates (JSON.stringify escapes lone ones). */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** `,"key":value` for each field JSON.stringify would write; undefined when a field takes a fixed key's name. */
+function jsonFields(fields: Record<string, unknown>): string | undefined {
+  let out = '';
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    if (key === 'time' || key === 'level' || key === 'msg') return undefined;
+    const value = fields[key];
+    let json: string | undefined;
+    switch (typeof value) {
+      case 'string':
+        json = jsonString(value);
+        break;
+      case 'number':
+        json = Number.isFinite(value) ? String(value) : 'null';
+        break;
+      case 'boolean':
+        json = value ? 'true' : 'false';
+        break;
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        continue;
+      default:
+        json = JSON.stringify(value);
+    }
+    // An object whose toJSON gives undefined is left out, as JSON.stringify leaves it.
+    if (json !== undefined) out += `,${jsonString(key)}:${json}`;
+  }
+  return out;
+}
+
+/**
+ * `Date#toISOString` of the clock's time, with the part up to the second reused while the
+ * second lasts: toISOString alone was over a microsecond a line.
+ */
+function isoClock(now: () => number): () => string {
+  let second = Number.NaN;
+  let prefix = '';
+  return () => {
+    const ms = Math.floor(now());
+    const s = Math.floor(ms / 1000);
+    if (s !== second) {
+      second = s;
+      // "2026-11-26T11:52:03." (years past 9999 are longer, so cut from the end).
+      prefix = new Date(s * 1000).toISOString().slice(0, -4);
+    }
+    const rest = ms - s * 1000;
+    return `${prefix}${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}Z`;
+  };
 }

@@ -52,5 +52,6 @@ export function tenantOf(c: Context<AppEnv>) {
   const handle = c.get('tenant');
   const name = c.get('tenantName');
   if (!handle || name === undefined) throw new Error('tenantOf() used on a route without resolveTenant()');
-  return { ...handle, name };
+  // Not a spread of the handle: copying it by spread was over a percent of the CPU under load.
+  return { db: handle.db, tenant: handle.tenant, name };
 }

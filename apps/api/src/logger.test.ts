@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createJsonLogger } from './logger.js';
+
+/** A logger on a clock the test moves, and the lines it wrote. */
+function capture(start = Date.UTC(2026, 10, 26, 11, 52, 3, 7)) {
+  const lines: string[] = [];
+  const clock = { ms: start };
+  const logger = createJsonLogger((line) => lines.push(line), () => clock.ms);
+  return { lines, clock, logger };
+}
+
+/** What the logger wrote before it built lines by hand. */
+const reference = (ms: number, level: string, msg: string, fields?: Record<string, unknown>) =>
+  JSON.stringify({ time: new Date(ms).toISOString(), level, msg, ...fields });
+
+describe('createJsonLogger', () => {
+  it('writes the same JSON as JSON.stringify of the spread record, byte for byte for flat fields', () => {
+    const { lines, clock, logger } = capture();
+    const flat: Record<string, unknown>[] = [
+      {},
+      { requestId: 'b3c1', method: 'GET', route: '/:tenant/users', path: '/TenantA/users', tenant: 'TenantA', status: 200, durationMs: 1.25 },
+      { text: 'quote " backslash \\ newline \n tab \t nul \u0000 del \u007f' },
+      { text: 'é ü 日本 😀 and a lone \ud800 surrogate', 'key "quoted"\n': 1 },
+      { n: 0, negZero: -0, big: 1e21, small: 5e-7, nan: Number.NaN, inf: Number.POSITIVE_INFINITY, ninf: -Infinity },
+      { yes: true, no: false, nothing: null, missing: undefined, fn: () => 1, sym: Symbol('s') },
+    ];
+    for (const fields of flat) {
+      logger.warn('request done', fields);
+      expect(lines.at(-1)).toBe(reference(clock.ms, 'warn', 'request done', fields));
+    }
+    logger.error('no fields');
+    expect(lines.at(-1)).toBe(reference(clock.ms, 'error', 'no fields'));
+    logger.info('message with "quotes"\n');
+    expect(lines.at(-1)).toBe(reference(clock.ms, 'info', 'message with "quotes"\n'));
+  });
+
+  it('writes nested values, toJSON results and overriding fields as JSON.stringify does', () => {
+    const { lines, clock, logger } = capture();
+    const inherited = Object.create({ fromProto: 'not own' }) as Record<string, unknown>;
+    inherited.own = 'kept';
+    const cases: Record<string, unknown>[] = [
+      { nested: { a: [1, 'two', { three: null }] }, list: ['x', 'y'] },
+      { when: new Date(0), gone: { toJSON: () => undefined } },
+      inherited,
+      // A field named like a fixed key replaces it, as in `{ time, level, msg, ...fields }`.
+      { msg: 'replaced message', level: 'custom', extra: 1 },
+      { time: 'a time of its own' },
+    ];
+    for (const fields of cases) {
+      logger.info('request', fields);
+      const line = lines.at(-1)!;
+      expect(JSON.parse(line)).toEqual(JSON.parse(reference(clock.ms, 'info', 'request', fields)));
+      expect(line).not.toContain('fromProto');
+    }
+    expect(JSON.parse(lines[3]!)).toMatchObject({ msg: 'replaced message', level: 'custom', extra: 1 });
+    expect(JSON.parse(lines[4]!).time).toBe('a time of its own');
+  });
+
+  it('writes the time as toISOString does, across seconds, backwards and for far years', () => {
+    const { lines, clock, logger } = capture();
+    const base = Date.UTC(2026, 10, 26, 23, 59, 58, 0);
+    const times = [base, base + 1, base + 9, base + 10, base + 99, base + 100, base + 999, base + 1000, base + 1999, base + 2000, base + 5, 0, 999, 1000, Date.UTC(10000, 0, 1, 0, 0, 0, 42)];
+    for (const ms of times) {
+      clock.ms = ms;
+      logger.info('tick');
+      expect(JSON.parse(lines.at(-1)!).time).toBe(new Date(ms).toISOString());
+    }
+  });
+
+  it('still refuses what JSON cannot write', () => {
+    const { lines, logger } = capture();
+    expect(() => logger.info('request', { count: 1n })).toThrow(TypeError);
+    expect(lines).toEqual([]);
+  });
+});
