@@ -138,7 +138,15 @@ class GuardedDriver implements Driver {
   }
 
   translate(error: unknown): unknown {
-    if (this.#lifecycle.destroyed) return new DestroyedError(this.#lifecycle.what);
-    return isConnectionError(error) ? new TenantDatabaseUnavailableError(this.#server, { cause: error }) : error;
+    return translateDriverError(error, this.#server, this.#lifecycle);
   }
+}
+
+/**
+ * What a driver throws for a failure: DestroyedError once the owner is destroyed,
+ * TenantDatabaseUnavailableError when the server cannot be reached, else the error itself.
+ */
+export function translateDriverError(error: unknown, server: string, lifecycle: Lifecycle): unknown {
+  if (lifecycle.destroyed) return new DestroyedError(lifecycle.what);
+  return isConnectionError(error) ? new TenantDatabaseUnavailableError(server, { cause: error }) : error;
 }
