@@ -8,7 +8,7 @@
  * Each server runs under callgrind with instrumentation off; after a warm-up (so V8 has
  * compiled the hot code) it is switched on for the measured requests and the counts dumped.
  * "main" is the JavaScript thread; "all" adds V8's compiler and GC helper threads.
- * Usage: pnpm --filter @tenantry/bench bench:instructions [-- --requests 12000 --warmup 15000 --compare ../other-checkout]
+ * Usage: pnpm --filter @tenantry/bench bench:instructions [-- --requests 12000 --warmup 15000 --compare ../other-checkout --keep]
  * Needs valgrind (callgrind_control) and the tenants of `pnpm bench -- --provision-only`.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,8 +28,10 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '12000' },
     warmup: { type: 'string', default: '15000' },
     concurrency: { type: 'string', default: '10' },
-    /** Another checkout (built) whose API is measured beside this one. */
-    compare: { type: 'string' },
+    /** Other checkouts (built) whose APIs are measured beside this one; the flag may repeat. */
+    compare: { type: 'string', multiple: true, default: [] },
+    /** Keep callgrind's dumps (their folder is printed) for callgrind_annotate. */
+    keep: { type: 'boolean', default: false },
   },
 });
 const REQUESTS = Number(args.requests);
@@ -77,7 +79,8 @@ async function measure(label: string, command: string[], env: Record<string, str
     return { label, main: main / REQUESTS, all: all / REQUESTS };
   } finally {
     await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (args.keep) console.log(`${label}: callgrind dumps kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -88,7 +91,7 @@ const runs = [
   measure('tenantry api', [join(REPO, 'apps/api/dist/runtimes/node.js')], apiEnv, apiPort),
   measure('ref 1: fixed db', ['--import', 'tsx', join(HERE, 'reference-server.ts')], { MODE: 'fixed', PREFIX: BENCH_PREFIX, MAX_CONNECTIONS: '10', PORT: '0', BENCH_MYSQL_URL: url }, /listening (\d+)/),
 ];
-if (args.compare) runs.push(measure(`api at ${args.compare}`, [join(resolve(args.compare), 'apps/api/dist/runtimes/node.js')], apiEnv, apiPort));
+for (const other of args.compare) runs.push(measure(`api at ${other}`, [join(resolve(other), 'apps/api/dist/runtimes/node.js')], apiEnv, apiPort));
 // Instruction counts do not depend on what else runs, so the servers are measured side by side.
 const results = await Promise.all(runs);
 const ref = results[1]!;
