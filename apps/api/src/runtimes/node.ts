@@ -29,13 +29,13 @@ function batchedStdout() {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (pending.length === 0) return;
-    const text = pending.join('');
+    const text = `${pending.join('\n')}\n`;
     pending = [];
     chars = 0;
     process.stdout.write(text);
   };
   const write = (line: string) => {
-    pending.push(`${line}\n`);
+    pending.push(line);
     chars += line.length + 1;
     if (chars >= LOG_BUFFER_CHARS) flush();
     else if (!timer) timer = setTimeout(flush, LOG_FLUSH_MS).unref();
