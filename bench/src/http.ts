@@ -3,7 +3,7 @@
  *   ref-fixed   node:http + one mysql2 pool on one fixed database       (upper bound, few tenants)
  *   ref-mapped  node:http + one pool, tenant name -> database directly   (upper bound at N tenants)
  *   ref-hono    as ref-mapped, on Hono + @hono/node-server                 (the framework's own floor)
- * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --runs 3 --settings both]
+ * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --runs 3 --settings both --compare ../other-checkout]
  *        pnpm bench -- --cleanup     drops the benchmark tenants and registry
  *        pnpm bench -- --provision-only --tenants 10000   only creates the tenants (reused later)
  */
@@ -32,20 +32,23 @@ const { values: args } = parseArgs({
     'max-connections': { type: 'string', default: '10' },
     cleanup: { type: 'boolean', default: false },
     'provision-only': { type: 'boolean', default: false },
+    /** Another checkout (built): its API runs as a fifth server, for a before/after in one run. */
+    compare: { type: 'string' },
   },
 });
 
 const PREFIX = BENCH_PREFIX;
 const REGISTRY = BENCH_REGISTRY;
 const PASSWORD = 'bench-pw-1';
-const USERS = { api: 'tt_bench_api', fixed: 'tt_bench_ref1', mapped: 'tt_bench_ref2', hono: 'tt_bench_ref3' } as const;
+const USERS = { api: 'tt_bench_api', fixed: 'tt_bench_ref1', mapped: 'tt_bench_ref2', hono: 'tt_bench_ref3', other: 'tt_bench_api2' } as const;
 type Target = keyof typeof USERS;
-const TARGETS: readonly Target[] = ['api', 'fixed', 'mapped', 'hono'];
+const TARGETS: readonly Target[] = args.compare ? ['api', 'fixed', 'mapped', 'hono', 'other'] : ['api', 'fixed', 'mapped', 'hono'];
 const LABEL: Record<Target, string> = {
   api: 'tenantry api',
   fixed: 'ref 1: fixed db',
   mapped: 'ref 2: mapped db',
   hono: 'ref 3: hono floor',
+  other: 'api (--compare)',
 };
 const tenantName = benchTenant;
 const MAX_CONNECTIONS = Number(args['max-connections']);
@@ -171,21 +174,22 @@ interface Row {
   runs: Array<{ rps: number; p50: number; p99: number; errors: number; maxConnections: number; cpuUs: number }>;
 }
 
-async function startTargets(urls: Record<Target, string>): Promise<Record<Target, Started>> {
+async function startTargets(urls: Record<Target, string>): Promise<Partial<Record<Target, Started>>> {
   const env = { TENANCY_DB_PREFIX: PREFIX, PREFIX, MAX_CONNECTIONS: String(MAX_CONNECTIONS), PORT: '0' };
-  const reference = (mode: Exclude<Target, 'api'>) =>
+  const reference = (mode: Exclude<Target, 'api' | 'other'>) =>
     startServer(process.execPath, ['--import', 'tsx', join(HERE, 'reference-server.ts')], { ...env, MODE: mode, BENCH_MYSQL_URL: urls[mode] }, /listening (\d+)/);
-  const [api, fixed, mapped, hono] = await Promise.all([
-    startServer(process.execPath, [join(REPO, 'apps/api/dist/runtimes/node.js')], {
+  const api = (checkout: string, url: string) =>
+    startServer(process.execPath, [join(checkout, 'apps/api/dist/runtimes/node.js')], {
       ...env,
-      DATABASE_URL: `${urls.api}/${REGISTRY}`,
+      DATABASE_URL: `${url}/${REGISTRY}`,
       TENANCY_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
-    }, /(?:listening|port)\D{0,40}(\d{2,5})/i),
-    reference('fixed'),
-    reference('mapped'),
-    reference('hono'),
-  ]);
-  return { api: api!, fixed: fixed!, mapped: mapped!, hono: hono! };
+    }, /(?:listening|port)\D{0,40}(\d{2,5})/i);
+  const started = await Promise.all(
+    TARGETS.map((target) =>
+      target === 'api' ? api(REPO, urls.api) : target === 'other' ? api(resolve(args.compare!), urls.other) : reference(target),
+    ),
+  );
+  return Object.fromEntries(TARGETS.map((target, i) => [target, started[i]]));
 }
 
 async function scenario(name: string, tenants: number, distribution: string, settings: SettingsName, urls: Record<Target, string>, sampler: mysql.Connection): Promise<Row[]> {
@@ -199,8 +203,8 @@ async function scenario(name: string, tenants: number, distribution: string, set
     // Warm-up: one request to every tenant, then the scenario's own load. The runs measure the
     // steady state; what a tenant's first request costs is measured on its own (coldProbe).
     for (const target of TARGETS) {
-      await load(servers[target].port, 0, connections, everyTenant(tenants), tenants);
-      await load(servers[target].port, Number(args.warmup), connections, pick);
+      await load(servers[target]!.port, 0, connections, everyTenant(tenants), Math.max(tenants, connections));
+      await load(servers[target]!.port, Number(args.warmup), connections, pick);
     }
     for (let run = 1; run <= Number(args.runs); run++) {
       for (const [i, target] of TARGETS.entries()) {
@@ -212,9 +216,9 @@ async function scenario(name: string, tenants: number, distribution: string, set
             await new Promise((r) => setTimeout(r, 100));
           }
         })();
-        const cpuBefore = servers[target].cpuSeconds();
-        const result = await load(servers[target].port, duration, connections, pick);
-        const cpuUs = ((servers[target].cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, result.requests);
+        const cpuBefore = servers[target]!.cpuSeconds();
+        const result = await load(servers[target]!.port, duration, connections, pick);
+        const cpuUs = ((servers[target]!.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, result.requests);
         sampling = false;
         await sampling$;
         rows[i]!.runs.push({ ...result, maxConnections: most, cpuUs });
@@ -222,8 +226,8 @@ async function scenario(name: string, tenants: number, distribution: string, set
       }
     }
   } finally {
-    rows[0]!.peakRssMiB = servers.api.peakRssMiB();
-    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    for (const row of rows) if (row.target === 'api' || row.target === 'other') row.peakRssMiB = servers[row.target]!.peakRssMiB();
+    await Promise.all(Object.values(servers).map((s) => s!.stop()));
   }
   for (const row of rows) {
     row.rps = median(row.runs.map((r) => r.rps));
@@ -291,6 +295,7 @@ async function main() {
     fixed: await ensureUser(USERS.fixed, PASSWORD),
     mapped: await ensureUser(USERS.mapped, PASSWORD),
     hono: await ensureUser(USERS.hono, PASSWORD),
+    other: args.compare ? await ensureUser(USERS.other, PASSWORD) : '',
   };
   if (args.cleanup) return cleanup(urls.api);
   const sizes = args.tenants!.split(',').map(Number);
@@ -333,11 +338,12 @@ async function main() {
       );
     }
   }
-  const apiRss = rows.filter((r) => r.target === 'api').map((r) => `${r.scenario} [${r.settings}]: ${r.peakRssMiB?.toFixed(0)} MiB`);
+  const rss = (target: Target) => rows.filter((r) => r.target === target).map((r) => `${r.scenario} [${r.settings}]: ${r.peakRssMiB?.toFixed(0)} MiB`);
   const summary = [
     `Medians of ${args.runs} runs of ${args.duration} s, ${args.connections} connections, autocannon in the same process as the harness. Each server was first warmed with one request to every tenant and ${args.warmup} s of the scenario's load.`,
     `TENANCY_MAX_CONNECTIONS=${MAX_CONNECTIONS} (+${REGISTRY_CONNECTIONS} registry); references use one pool of ${MAX_CONNECTIONS}. Servers run one process each; the load generator shares the 2 cores with them and MariaDB.`,
-    `API peak RSS: ${apiRss.join('; ')}.`,
+    `API peak RSS: ${rss('api').join('; ')}.`,
+    ...(args.compare ? [`"api (--compare)" is the API built in ${args.compare}; its peak RSS: ${rss('other').join('; ')}.`] : []),
     `First request for a tenant: ${probe.coldStatements} statements, ${probe.coldMs.toFixed(2)} ms; warm: ${probe.warmStatements} statements, ${probe.warmMs.toFixed(2)} ms (medians of 20).`,
     provisioning.created ? `Provisioned ${provisioning.created} tenants in ${provisioning.seconds.toFixed(1)} s (${(provisioning.created / provisioning.seconds).toFixed(0)}/s, concurrency 8).` : `Tenants reused from an earlier run.`,
     `MariaDB ${before.version}; "default" = table_definition_cache 400, table_open_cache 2000, buffer pool 128 MiB; "tuned" = 20000, 20000, 512 MiB.`,

@@ -4,7 +4,7 @@
  * process's CPU time per operation (process.cpuUsage: MariaDB's own time is not counted):
  *   mysql2          pool.query with the same SQL and parameters (the floor)
  *   kysely          Kysely's stock MysqlDialect on the same pool, precompiled query
- *   server          our MysqlServer: guarded driver, per-tenant schema plugin
+ *   server          our MysqlServer: its own MySQL driver (guard built in), per-tenant schema plugin
  *   tenancy         + tenancy.tenant(name): cached registry lookup
  *   hono floor      a bare Hono app through app.fetch answering with mysql2 directly
  *   app             the Tenantry app through app.fetch, silent logger, no metrics
