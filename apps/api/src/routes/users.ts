@@ -32,8 +32,8 @@ type UserRow = { id: number; username: string };
 
 /**
  * The page query, compiled once per tenant database (keyed by server and database, so it
- * outlives the core's bounded set of Kysely instances): its SQL and a raw node of it, ~300 bytes
- * a tenant. Building and compiling the same SELECT on every request was a few percent of the CPU
+ * outlives the core's bounded set of Kysely instances): its SQL and a raw node of it, a few
+ * hundred bytes a tenant. Building and compiling the same SELECT on every request was a few percent of the CPU
  * under load, and so were the four frozen objects of `CompiledQuery.raw`; a request now adds
  * only its parameters.
  */

@@ -70,7 +70,7 @@ class TenantryMysqlDriver implements Driver {
 
   acquireConnection(): Promise<DatabaseConnection> {
     return new Promise((resolve, reject) => {
-      if (this.#lifecycle.destroyed) return reject(this.translate(undefined));
+      this.#lifecycle.assertAlive(); // a throw here rejects the promise
       this.#pool.getConnection((error, raw) => {
         if (error) return reject(this.translate(error));
         let connection = this.#connections.get(raw);
