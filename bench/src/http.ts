@@ -3,7 +3,9 @@
  *   ref-fixed   node:http + one mysql2 pool on one fixed database       (upper bound, few tenants)
  *   ref-mapped  node:http + one pool, tenant name -> database directly   (upper bound at N tenants)
  *   ref-hono    as ref-mapped, on Hono + @hono/node-server                 (the framework's own floor)
- * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --runs 3 --settings both --compare ../other-checkout]
+ * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --runs 3 --settings both --compare ../other-checkout --rate 3000]
+ *        --rate N holds every server at N requests a second: CPU µs/req at a fixed load is much
+ *        steadier on a shared machine than saturation throughput.
  *        pnpm bench -- --cleanup     drops the benchmark tenants and registry
  *        pnpm bench -- --provision-only --tenants 10000   only creates the tenants (reused later)
  */
@@ -34,6 +36,8 @@ const { values: args } = parseArgs({
     'provision-only': { type: 'boolean', default: false },
     /** Another checkout (built): its API runs as a fifth server, for a before/after in one run. */
     compare: { type: 'string' },
+    /** A fixed load (requests a second, all connections together) instead of saturation. */
+    rate: { type: 'string' },
   },
 });
 
@@ -51,6 +55,8 @@ const LABEL: Record<Target, string> = {
   other: 'api (--compare)',
 };
 const tenantName = benchTenant;
+const RATE = args.rate === undefined ? undefined : Number(args.rate);
+if (RATE !== undefined && !(Number.isInteger(RATE) && RATE > 0)) throw new Error(`--rate must be a positive whole number of requests a second, not "${args.rate}"`);
 const MAX_CONNECTIONS = Number(args['max-connections']);
 const REGISTRY_CONNECTIONS = 4;
 
@@ -147,7 +153,7 @@ async function load(port: number, seconds: number, connections: number, pick: ()
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
-    ...(amount === undefined ? { duration: seconds } : { amount }),
+    ...(amount === undefined ? { duration: seconds, ...(RATE ? { overallRate: RATE } : {}) } : { amount }),
     requests: [{ method: 'GET', setupRequest: (req: { path?: string }) => ({ ...req, path: pick() }) }],
   } as autocannon.Options);
   return {
@@ -343,6 +349,7 @@ async function main() {
     `Medians of ${args.runs} runs of ${args.duration} s, ${args.connections} connections, autocannon in the same process as the harness. Each server was first warmed with one request to every tenant and ${args.warmup} s of the scenario's load.`,
     `TENANCY_MAX_CONNECTIONS=${MAX_CONNECTIONS} (+${REGISTRY_CONNECTIONS} registry); references use one pool of ${MAX_CONNECTIONS}. Servers run one process each; the load generator shares the 2 cores with them and MariaDB.`,
     `API peak RSS: ${rss('api').join('; ')}.`,
+    ...(RATE ? [`A fixed load of ${RATE} requests a second per server (--rate), not saturation: the req/s ratios are about 1 by construction, compare CPU µs/req.`] : []),
     ...(args.compare ? [`"api (--compare)" is the API built in ${args.compare}; its peak RSS: ${rss('other').join('; ')}.`] : []),
     `First request for a tenant: ${probe.coldStatements} statements, ${probe.coldMs.toFixed(2)} ms; warm: ${probe.warmStatements} statements, ${probe.warmMs.toFixed(2)} ms (medians of 20).`,
     provisioning.created ? `Provisioned ${provisioning.created} tenants in ${provisioning.seconds.toFixed(1)} s (${(provisioning.created / provisioning.seconds).toFixed(0)}/s, concurrency 8).` : `Tenants reused from an earlier run.`,
