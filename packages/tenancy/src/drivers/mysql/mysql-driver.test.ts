@@ -1,11 +1,11 @@
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestroyedError } from '../../errors.js';
 import { TEST_MYSQL_URL, dropMysqlDatabases, uniquePrefix } from '../../testing/index.js';
 import { MysqlServer } from './mysql-server.js';
 
 interface Items {
-  items: { id: number; label: string };
+  items: { id: Generated<number>; label: string };
 }
 
 // The driver under MysqlServer's Kysely instances, on the real MariaDB: results shaped as
