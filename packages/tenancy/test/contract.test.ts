@@ -257,6 +257,43 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       }
     });
 
+    it('entries that expire after the shared version read answered are kept by it, one by one', async () => {
+      const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
+      // A 2 s TTL: one version read serves what expires within 200 ms of its start.
+      const short = testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: 2000, negativeTtlMs: 2000 } });
+      try {
+        const unknown = Array.from({ length: 20 }, (_, i) => `nobody-${i}`);
+        for (const n of unknown) await expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError);
+        expect((await short.resolve('cold')).status).toBe('active');
+        expect(counting.gets).toBe(21);
+        await sleep(2050);
+        // The first expired lookup reads the version; the others, one after another, are kept by
+        // that answer: no row read, no second version read, the same answers.
+        expect((await short.resolve('cold')).status).toBe('active');
+        for (const n of unknown) await expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError);
+        expect(counting.gets).toBe(21);
+        expect(counting.versions).toBe(1);
+        expect(short.cache.stats.revalidated).toBe(21);
+        // Kept for the TTL from the version read: still cached without another query.
+        expect((await short.resolve('cold')).status).toBe('active');
+        expect(counting.versions + counting.gets).toBe(22);
+
+        // A write by another process moves the version: the next expired entries read their rows.
+        await tenancy.provisioner.suspend('cold');
+        try {
+          await sleep(2050);
+          await expect(short.resolve('cold')).rejects.toBeInstanceOf(TenantSuspendedError);
+          for (const n of unknown.slice(0, 3)) await expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError);
+          expect(counting.versions).toBe(2);
+          expect(counting.gets).toBe(25);
+        } finally {
+          await tenancy.provisioner.resume('cold');
+        }
+      } finally {
+        await short.destroy();
+      }
+    });
+
     it('reads a row again after ten TTLs even when the version never moves', async () => {
       const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
       const short = testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: 100 } });
