@@ -47,6 +47,9 @@ const FRESH_ONLY = { allowStale: false, noDeleteOnStaleGet: true } as const;
 /** How long one version read serves the entries that expire after it started: a tenth of their TTL, at most 1 s. */
 const versionReuseMs = (ttl: number) => Math.min(1000, ttl / 10);
 
+/** A kept entry is trusted for its TTL from the start of the version read that confirmed it, not from now. */
+const trustedFor = (ttl: number, check: VersionCheck, now: number) => Math.max(1, ttl - (now - check.startedAt));
+
 /** A version read shared by every expired entry that needs one meanwhile. */
 interface VersionCheck {
   readonly startedAt: number;
@@ -82,9 +85,8 @@ export class TenantCache {
     this.#registry = config.registry;
     this.#ttl = config.ttlMs;
     const negativeTtl = Math.min(config.negativeTtlMs ?? DEFAULT_NEGATIVE_TTL_MS, config.ttlMs);
-    const maxConfirmedAge = MAX_CONFIRMED_AGE_TTLS * config.ttlMs;
     this.#negativeTtl = negativeTtl;
-    this.#maxConfirmedAge = maxConfirmedAge;
+    this.#maxConfirmedAge = MAX_CONFIRMED_AGE_TTLS * config.ttlMs;
     this.#lru = new LRUCache<string, Entry>({
       max: config.max ?? DEFAULT_CACHE_MAX,
       ttl: config.ttlMs,
@@ -97,14 +99,14 @@ export class TenantCache {
       fetchMethod: async (key, stale, { options }) => {
         try {
           const ttl = stale?.record ? this.#ttl : negativeTtl;
-          if (stale?.version !== undefined && this.#registry.version && performance.now() - stale.readAt < maxConfirmedAge) {
+          if (stale && this.#confirmable(stale, performance.now())) {
             // A version read is shared by the entries that expire within a tenth of their TTL
             // (at most 1 s) of its start; each is then trusted for its TTL from that start.
             const check = this.#checkVersion(versionReuseMs(ttl));
             if ((await check.version) === stale.version) {
               this.stats.revalidated++;
               // Trusted for the TTL from the version read, not from now.
-              options.ttl = Math.max(1, ttl - (performance.now() - check.startedAt));
+              options.ttl = trustedFor(ttl, check, performance.now());
               return stale;
             }
           }
@@ -182,11 +184,15 @@ export class TenantCache {
     if (stale === undefined || status.get !== 'stale' || stale.version !== check.answered) return undefined;
     const now = performance.now();
     const ttl = stale.record ? this.#ttl : this.#negativeTtl;
-    if (now - check.startedAt >= versionReuseMs(ttl) || now - stale.readAt >= this.#maxConfirmedAge) return undefined;
-    // Trusted for the TTL from the version read, not from now.
-    this.#lru.set(key, stale, { ttl: Math.max(1, ttl - (now - check.startedAt)) });
+    if (now - check.startedAt >= versionReuseMs(ttl) || !this.#confirmable(stale, now)) return undefined;
+    this.#lru.set(key, stale, { ttl: trustedFor(ttl, check, now) });
     this.stats.revalidated++;
     return stale;
+  }
+
+  /** Whether an expired entry may be kept on the registry version alone (else its row is read). */
+  #confirmable(stale: Entry, now: number): boolean {
+    return stale.version !== undefined && this.#registry.version !== undefined && now - stale.readAt < this.#maxConfirmedAge;
   }
 
   /** The registry's version: a read started less than `reuseMs` ago, or a new one. */
