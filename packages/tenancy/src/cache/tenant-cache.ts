@@ -84,8 +84,7 @@ export class TenantCache {
     this.#logger = config.logger ?? silentLogger;
     this.#registry = config.registry;
     this.#ttl = config.ttlMs;
-    const negativeTtl = Math.min(config.negativeTtlMs ?? DEFAULT_NEGATIVE_TTL_MS, config.ttlMs);
-    this.#negativeTtl = negativeTtl;
+    this.#negativeTtl = Math.min(config.negativeTtlMs ?? DEFAULT_NEGATIVE_TTL_MS, config.ttlMs);
     this.#maxConfirmedAge = MAX_CONFIRMED_AGE_TTLS * config.ttlMs;
     this.#lru = new LRUCache<string, Entry>({
       max: config.max ?? DEFAULT_CACHE_MAX,
@@ -98,8 +97,8 @@ export class TenantCache {
       noDeleteOnFetchRejection: true,
       fetchMethod: async (key, stale, { options }) => {
         try {
-          const ttl = stale?.record ? this.#ttl : negativeTtl;
           if (stale && this.#confirmable(stale, performance.now())) {
+            const ttl = this.#ttlOf(stale);
             // A version read is shared by the entries that expire within a tenth of their TTL
             // (at most 1 s) of its start; each is then trusted for its TTL from that start.
             const check = this.#checkVersion(versionReuseMs(ttl));
@@ -114,7 +113,7 @@ export class TenantCache {
           const { record, version } = this.#registry.getVersioned
             ? await this.#registry.getVersioned(key)
             : { record: await this.#registry.get(key), version: undefined };
-          if (!record) options.ttl = negativeTtl;
+          if (!record) options.ttl = this.#negativeTtl;
           return { record, version, readAt };
         } catch (error) {
           this.stats.registryErrors++;
@@ -183,11 +182,16 @@ export class TenantCache {
     // 'stale': expired and no fetch in flight (that one is 'stale-fetching').
     if (stale === undefined || status.get !== 'stale' || stale.version !== check.answered) return undefined;
     const now = performance.now();
-    const ttl = stale.record ? this.#ttl : this.#negativeTtl;
+    const ttl = this.#ttlOf(stale);
     if (now - check.startedAt >= versionReuseMs(ttl) || !this.#confirmable(stale, now)) return undefined;
     this.#lru.set(key, stale, { ttl: trustedFor(ttl, check, now) });
     this.stats.revalidated++;
     return stale;
+  }
+
+  /** How long an entry is trusted: the TTL for a tenant, the shorter negative TTL for "no such tenant". */
+  #ttlOf(entry: Entry): number {
+    return entry.record ? this.#ttl : this.#negativeTtl;
   }
 
   /** Whether an expired entry may be kept on the registry version alone (else its row is read). */
@@ -202,11 +206,15 @@ export class TenantCache {
     if (current && now - current.startedAt < reuseMs) return current;
     const check: VersionCheck = { startedAt: now, version: this.#registry.version!() };
     this.#versionCheck = check;
-    check.version.then((version) => (check.answered = version), () => {});
-    // A failed read is not shared: the next expired entry tries again.
-    check.version.catch(() => {
-      if (this.#versionCheck === check) this.#versionCheck = undefined;
-    });
+    check.version.then(
+      (version) => {
+        check.answered = version;
+      },
+      // A failed read is not shared: the next expired entry tries again.
+      () => {
+        if (this.#versionCheck === check) this.#versionCheck = undefined;
+      },
+    );
     return check;
   }
 

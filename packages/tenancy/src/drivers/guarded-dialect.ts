@@ -29,8 +29,9 @@ export class Lifecycle {
 
 /**
  * Wraps a dialect so that its driver (1) refuses work once the owner is destroyed and (2) turns
- * "cannot reach the server" failures into TenantDatabaseUnavailableError. Written once, used by
- * every driver, like Kysely's own RuntimeDriver.
+ * "cannot reach the server" failures into TenantDatabaseUnavailableError, like Kysely's own
+ * RuntimeDriver wraps every driver. Used by SQLite and by MySQL migrations; MySQL's queries run
+ * on TenantryMysqlDialect, which has the same guard built in (translateDriverError).
  */
 export class GuardedDialect implements Dialect {
   constructor(
