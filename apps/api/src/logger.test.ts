@@ -20,6 +20,9 @@ describe('createJsonLogger', () => {
       {},
       { requestId: 'b3c1', method: 'GET', route: '/:tenant/users', path: '/TenantA/users', tenant: 'TenantA', status: 200, durationMs: 1.25 },
       { text: 'quote " backslash \\ newline \n tab \t nul \u0000 del \u007f' },
+      // Each character class alone, in a value and in a key: one escape must not hide another's.
+      { quote: 'a"b', backslash: 'a\\b', control: 'a\u0001b', unit: 'a\u001fb', lone: 'a\udfffb', space: 'a b ~ \u007f' },
+      { 'a"b': 1, 'a\\b': 2, 'a\u0001b': 3, 'a\udfffb': 4 },
       { text: 'é ü 日本 😀 and a lone \ud800 surrogate', 'key "quoted"\n': 1 },
       { n: 0, negZero: -0, big: 1e21, small: 5e-7, nan: Number.NaN, inf: Number.POSITIVE_INFINITY, ninf: -Infinity },
       { yes: true, no: false, nothing: null, missing: undefined, fn: () => 1, sym: Symbol('s') },
