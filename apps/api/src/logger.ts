@@ -52,8 +52,10 @@ function keyPrefix(key: string): string {
 /** `,"key":value` for each field JSON.stringify would write; undefined when a field takes a fixed key's name. */
 function jsonFields(fields: Record<string, unknown>): string | undefined {
   let out = '';
-  for (const key in fields) {
-    if (!Object.hasOwn(fields, key)) continue;
+  // Own enumerable keys in JSON.stringify's order; no Object.hasOwn call a key, as for-in needed.
+  const keys = Object.keys(fields);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     if (key === 'time' || key === 'level' || key === 'msg') return undefined;
     const value = fields[key];
     let json: string | undefined;

@@ -21,7 +21,6 @@ describe('runtime split', () => {
       'hono/route',
       'hono/router/pattern-router',
       'kysely',
-      'lru-cache',
       'zod',
     ]);
   });

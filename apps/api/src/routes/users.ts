@@ -1,6 +1,5 @@
 import { CompiledQuery, type Kysely, createQueryId } from 'kysely';
 import type { TenancyLogger, TenantHandle, TenantSchema } from '@tenantry/tenancy';
-import { LRUCache } from 'lru-cache';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -31,32 +30,28 @@ const UserId = z.object({
 type UserRow = { id: number; username: string };
 
 /**
- * The page query, compiled once per tenant database (keyed by server and database, so it
- * outlives the core's bounded set of Kysely instances): its SQL and a raw node of it, a few
- * hundred bytes a tenant. Building and compiling the same SELECT on every request was a few percent of the CPU
- * under load, and so were the four frozen objects of `CompiledQuery.raw`; a request now adds
- * only its parameters.
+ * The page query, compiled once per tenant database: its SQL and a raw node of it, a few hundred
+ * bytes a tenant. Building and compiling the same SELECT on every request was a few percent of
+ * the CPU under load, and so were the four frozen objects of `CompiledQuery.raw`; a request now
+ * adds only its parameters. Keyed by the database's Kysely instance, which the core keeps one of
+ * per tenant database: the entry lives as long as the instance, and finding it hashes no string
+ * (an LRU keyed by "server/database" cost a string, its hash and the LRU's bookkeeping a request).
  */
-const pageQueries = new LRUCache<string, CompiledQuery<UserRow>>({ max: 100_000 });
+const pageQueries = new WeakMap<Kysely<TenantSchema>, CompiledQuery<UserRow>>();
 
-function pageQuery(
-  db: Kysely<TenantSchema>,
-  key: string,
-  after: number,
-  pageSize: number,
-): CompiledQuery<UserRow> {
-  let compiled = pageQueries.get(key);
+function pageQuery(db: Kysely<TenantSchema>, after: number, pageSize: number): CompiledQuery<UserRow> {
+  let compiled = pageQueries.get(db);
   if (compiled === undefined) {
     const text = db.selectFrom('users').select(['id', 'username']).where('id', '>', after).orderBy('id').limit(pageSize).compile().sql;
     compiled = CompiledQuery.raw(text) as CompiledQuery<UserRow>;
-    pageQueries.set(key, compiled);
+    pageQueries.set(db, compiled);
   }
   return { sql: compiled.sql, query: compiled.query, parameters: [after, pageSize], queryId: createQueryId() };
 }
 
 /** One page of users in id order, after the id `after` (keyset pagination). */
-async function readPage({ db, tenant }: Pick<TenantHandle, 'db' | 'tenant'>, after: number, pageSize: number): Promise<UserRow[]> {
-  const { rows } = await db.executeQuery(pageQuery(db, `${tenant.server}/${tenant.database}`, after, pageSize));
+async function readPage({ db }: Pick<TenantHandle, 'db'>, after: number, pageSize: number): Promise<UserRow[]> {
+  const { rows } = await db.executeQuery(pageQuery(db, after, pageSize));
   return rows;
 }
 
