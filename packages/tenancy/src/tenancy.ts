@@ -96,6 +96,18 @@ export class Tenancy {
     return { tenant, db: this.connections.forTenant(tenant) };
   }
 
+  /**
+   * {@link tenant} without a promise when the cache holds a fresh answer for `name`: the handle,
+   * or the error tenant() would reject with, thrown (unknown, suspended or impossible name).
+   * Undefined when only tenant() can answer. For per-request paths: two async frames fewer.
+   */
+  cachedTenant(name: string): TenantHandle | undefined {
+    const fresh = this.cache.peek(name);
+    if (fresh === undefined) return undefined;
+    const tenant = servable(name, fresh.record);
+    return { tenant, db: this.connections.forTenant(tenant) };
+  }
+
   /** Drops the cached entry here and tells other processes to do the same. Never throws. */
   async invalidate(tenant: string): Promise<void> {
     this.cache.invalidate(tenant);

@@ -203,6 +203,46 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       expect(registry.gets - before).toBe(1);
     });
 
+    it('cachedTenant answers a fresh entry at once, throws what tenant() rejects with, and leaves the rest to tenant()', async () => {
+      const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
+      const short = testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: 300, negativeTtlMs: 300 } });
+      try {
+        // Never looked up: only tenant() can answer, and asking made no query.
+        expect(short.cachedTenant('cold')).toBeUndefined();
+        expect(counting.gets).toBe(0);
+        expect(() => short.cachedTenant('no spaces allowed')).toThrow(InvalidTenantNameError);
+
+        const viaPromise = await short.tenant('cold');
+        const { gets, versions } = counting;
+        const hits = short.cache.stats.hits;
+        const handle = short.cachedTenant('COLD');
+        expect(handle?.tenant).toEqual(viaPromise.tenant);
+        expect(handle?.db).toBe(viaPromise.db);
+        expect(await handle!.db.selectFrom('users').select('username').execute()).toEqual([]);
+        expect(short.cache.stats.hits).toBe(hits + 1);
+
+        await expect(short.tenant('nobody')).rejects.toBeInstanceOf(TenantNotFoundError);
+        expect(() => short.cachedTenant('nobody')).toThrow(TenantNotFoundError);
+        expect(counting.gets).toBe(gets + 1);
+
+        await short.provisioner.suspend('cold');
+        await expect(short.tenant('cold')).rejects.toBeInstanceOf(TenantSuspendedError);
+        expect(() => short.cachedTenant('cold')).toThrow(TenantSuspendedError);
+        await short.provisioner.resume('cold');
+        expect((await short.tenant('cold')).tenant.status).toBe('active');
+
+        // Expired: undefined again, without a query; tenant() confirms it by the registry version.
+        await sleep(400);
+        const before = { gets: counting.gets, versions: counting.versions };
+        expect(short.cachedTenant('cold')).toBeUndefined();
+        expect({ gets: counting.gets, versions: counting.versions }).toEqual(before);
+        expect((await short.tenant('cold')).tenant.name).toBe('cold');
+        expect(counting.versions).toBeGreaterThan(versions);
+      } finally {
+        await short.destroy();
+      }
+    });
+
     it('remembers unknown names briefly, then confirms them by the registry version', async () => {
       const before = registry.gets;
       await Promise.all(Array.from({ length: 50 }, () => expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError)));

@@ -6,7 +6,7 @@ import type { AppEnv } from '../types.js';
 export const TENANT_HEADER = 'X-Tenant';
 
 export interface TenantResolutionConfig {
-  readonly tenancy: Pick<Tenancy, 'tenant'>;
+  readonly tenancy: Pick<Tenancy, 'tenant' | 'cachedTenant'>;
   readonly identify: IdentifyMode;
   readonly baseDomain?: string | undefined;
 }
@@ -42,7 +42,8 @@ export function resolveTenant(config: TenantResolutionConfig): MiddlewareHandler
   return async function resolveTenant(c, next) {
     const name = tenantNameOf(c, config);
     c.set('tenantName', name);
-    c.set('tenant', await config.tenancy.tenant(name));
+    // A fresh cache entry answers without a promise; tenant() asks the cache (and registry) otherwise.
+    c.set('tenant', config.tenancy.cachedTenant(name) ?? (await config.tenancy.tenant(name)));
     await next();
   };
 }

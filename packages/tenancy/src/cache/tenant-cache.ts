@@ -125,21 +125,32 @@ export class TenantCache {
   }
 
   /**
+   * The cached answer for `name` when it is fresh, without a promise: `{ record }`, with record
+   * undefined for a name the registry does not have; undefined when only {@link lookup} can
+   * answer (missing, expired or in flight). Counted as a hit like lookup's. Throws
+   * InvalidTenantNameError for an impossible name.
+   */
+  peek(name: string): { readonly record: TenantRecord | undefined } | undefined {
+    assertTenantName(name);
+    // A fresh entry is answered at once, without lru-cache's fetch machinery (a status object and
+    // promises on every request); an expired, missing or in-flight one goes through lookup's fetch.
+    const fresh = this.#lru.get(tenantKey(name), FRESH_ONLY);
+    if (fresh !== undefined) {
+      if (fresh.record) this.stats.hits++;
+      else this.stats.negativeHits++;
+    }
+    return fresh;
+  }
+
+  /**
    * The registry row of `name`, or undefined when there is none. An impossible name throws
    * InvalidTenantNameError without any query; a registry failure with nothing cached throws
    * RegistryUnavailableError.
    */
   async lookup(name: string): Promise<TenantRecord | undefined> {
-    assertTenantName(name);
+    const fresh = this.peek(name);
+    if (fresh !== undefined) return fresh.record;
     const key = tenantKey(name);
-    // A fresh entry is answered at once, without lru-cache's fetch machinery (a status object and
-    // promises on every request); an expired, missing or in-flight one goes through fetch below.
-    const fresh = this.#lru.get(key, FRESH_ONLY);
-    if (fresh !== undefined) {
-      if (fresh.record) this.stats.hits++;
-      else this.stats.negativeHits++;
-      return fresh.record;
-    }
     const confirmed = this.#confirmedByAnsweredVersion(key);
     if (confirmed) {
       this.stats.misses++;
