@@ -1,7 +1,7 @@
 /**
- * Instructions per request, counted by valgrind's callgrind: the API against reference 1 (and
- * optionally an API built from another checkout). Seconds on this shared 2-core machine move by
- * 30% from run to run; instruction counts of the same build move by a few percent, so this is
+ * Instructions per request, counted by valgrind's callgrind: the API against reference 1 and
+ * reference 3 (Hono with no tenancy), and optionally APIs built from other checkouts. Seconds on
+ * this shared 2-core machine move by 30% from run to run; instruction counts of the same build move by a few percent, so this is
  * the measure to compare two builds of the request path with. It counts user-space
  * instructions only (not the kernel's socket work, not cache misses), 2 tenants, keep-alive
  * requests from a plain node:http client with a fixed concurrency.
@@ -90,6 +90,8 @@ const apiPort = /(?:listening|port)\D{0,40}(\d{2,5})/i;
 const runs = [
   measure('tenantry api', [join(REPO, 'apps/api/dist/runtimes/node.js')], apiEnv, apiPort),
   measure('ref 1: fixed db', ['--import', 'tsx', join(HERE, 'reference-server.ts')], { MODE: 'fixed', PREFIX: BENCH_PREFIX, MAX_CONNECTIONS: '10', PORT: '0', BENCH_MYSQL_URL: url }, /listening (\d+)/),
+  // Hono and @hono/node-server with one pool and no tenancy: the framework's share of the API's count.
+  measure('ref 3: hono floor', ['--import', 'tsx', join(HERE, 'reference-server.ts')], { MODE: 'hono', PREFIX: BENCH_PREFIX, MAX_CONNECTIONS: '10', PORT: '0', BENCH_MYSQL_URL: url }, /listening (\d+)/),
 ];
 for (const other of args.compare) runs.push(measure(`api at ${other}`, [join(resolve(other), 'apps/api/dist/runtimes/node.js')], apiEnv, apiPort));
 // Instruction counts do not depend on what else runs, so the servers are measured side by side.
