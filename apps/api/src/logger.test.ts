@@ -48,6 +48,7 @@ describe('createJsonLogger', () => {
       // A field named like a fixed key replaces it, as in `{ time, level, msg, ...fields }`.
       { msg: 'replaced message', level: 'custom', extra: 1 },
       { time: 'a time of its own' },
+      { onlyUndefined: undefined },
     ];
     for (const fields of cases) {
       logger.info('request', fields);
@@ -57,6 +58,19 @@ describe('createJsonLogger', () => {
     }
     expect(JSON.parse(lines[3]!)).toMatchObject({ msg: 'replaced message', level: 'custom', extra: 1 });
     expect(JSON.parse(lines[4]!).time).toBe('a time of its own');
+    expect(lines[5]).toBe(reference(clock.ms, 'info', 'request', {}));
+    // A record with a toJSON (its own or inherited) is still written field by field.
+    const withToJson = { a: 1, toJSON: () => 'replaced' };
+    logger.info('request', withToJson);
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ time: new Date(clock.ms).toISOString(), level: 'info', msg: 'request', a: 1 });
+    class Fields {
+      b = 'two';
+      toJSON() {
+        return 'replaced';
+      }
+    }
+    logger.info('request', new Fields() as unknown as Record<string, unknown>);
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ time: new Date(clock.ms).toISOString(), level: 'info', msg: 'request', b: 'two' });
   });
 
   it('writes the time as toISOString does, across seconds, backwards and for far years', () => {
