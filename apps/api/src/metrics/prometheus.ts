@@ -35,6 +35,8 @@ export function createPrometheusMetrics(config: PrometheusMetricsConfig): AppMet
       }
     },
   });
+  // prom-client's types take only its own metric classes here; the registry itself reads a
+  // metric's name, help, type and aggregator and calls its get() and reset(), which this has.
   registry.registerMetric(
     latencyHistogram(
       'tenantry_http_request_duration_seconds',
