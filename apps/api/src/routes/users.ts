@@ -60,7 +60,7 @@ async function readPage({ db }: Pick<TenantHandle, 'db'>, after: number, pageSiz
  * given, is the first page already read; reading goes on after its last id.
  */
 export async function* usernamePages(
-  handle: Pick<TenantHandle, 'db' | 'tenant'>,
+  handle: Pick<TenantHandle, 'db'>,
   pageSize = USERS_PAGE_SIZE,
   first?: UserRow[],
 ): AsyncGenerator<string[]> {
@@ -71,20 +71,6 @@ export async function* usernamePages(
     if (!last || rows.length < pageSize) return;
     rows = await readPage(handle, Number(last.id), pageSize);
   }
-}
-
-/**
- * The body of `GET /users` for a tenant's users. The first page is read here: when it is the
- * only one (nearly every tenant) the answer is a plain string, with no generator or stream.
- */
-async function usersBody(
-  name: string,
-  handle: Pick<TenantHandle, 'db' | 'tenant'>,
-  onLateError: (error: unknown) => void,
-): Promise<string | ReadableStream<Uint8Array>> {
-  const first = await readPage(handle, 0, USERS_PAGE_SIZE);
-  if (first.length < USERS_PAGE_SIZE) return usersJson(name, first.map((r) => r.username));
-  return usersJsonBody(name, usernamePages(handle, USERS_PAGE_SIZE, first), onLateError);
 }
 
 /** `{"<key>": [<usernames>]}` as one string. */
@@ -144,13 +130,20 @@ export async function usersJsonBody(
 export function usersRoutes(logger: TenancyLogger) {
   return new Hono<AppEnv>()
     .get('/users', async (c) => {
-      const { db, tenant, name } = tenantOf(c);
-      const body = await usersBody(name, { db, tenant }, (error) =>
-        logger.error('streaming users failed after the response started; aborted it', {
-          requestId: c.get('requestId'),
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      );
+      const { db, name } = tenantOf(c);
+      // The first page is read here: when it is the only one (nearly every tenant) the answer is
+      // a plain string, with no generator or stream, and no async function between this and the
+      // query.
+      const first = (await db.executeQuery(pageQuery(db, 0, USERS_PAGE_SIZE))).rows;
+      const body =
+        first.length < USERS_PAGE_SIZE
+          ? usersJson(name, first.map((r) => r.username))
+          : await usersJsonBody(name, usernamePages({ db }, USERS_PAGE_SIZE, first), (error) =>
+              logger.error('streaming users failed after the response started; aborted it', {
+                requestId: c.get('requestId'),
+                error: error instanceof Error ? error.message : String(error),
+              }),
+            );
       return respond(c, body, 200, 'application/json; charset=UTF-8');
     })
     .post(
