@@ -92,8 +92,7 @@ export class Tenancy {
   /** Resolves a tenant and returns the Kysely for its database. */
   async tenant(name: string): Promise<TenantHandle> {
     // As resolve(), without its own await: this runs on every request.
-    const tenant = servable(name, await this.cache.lookup(name));
-    return { tenant, db: this.connections.forTenant(tenant) };
+    return this.#handle(name, await this.cache.lookup(name));
   }
 
   /**
@@ -103,8 +102,12 @@ export class Tenancy {
    */
   cachedTenant(name: string): TenantHandle | undefined {
     const fresh = this.cache.peek(name);
-    if (fresh === undefined) return undefined;
-    const tenant = servable(name, fresh.record);
+    return fresh === undefined ? undefined : this.#handle(name, fresh.record);
+  }
+
+  /** The handle of a servable record (the errors of {@link servable} otherwise). */
+  #handle(name: string, record: TenantRecord | undefined): TenantHandle {
+    const tenant = servable(name, record);
     return { tenant, db: this.connections.forTenant(tenant) };
   }
 
