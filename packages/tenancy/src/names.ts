@@ -34,14 +34,22 @@ export function isValidTenantName(name: unknown): name is string {
 
 /** Throws {@link InvalidTenantNameError} unless `name` can be a tenant name. */
 export function assertTenantName(name: unknown): asserts name is string {
+  validTenantKey(name);
+}
+
+/**
+ * The lookup key of `name` ({@link tenantKey}), after the checks of {@link assertTenantName}:
+ * one lower-casing for both, on every request's tenant lookup.
+ */
+export function validTenantKey(name: unknown): string {
   if (typeof name !== 'string' || !TENANT_NAME.test(name)) {
     throw new InvalidTenantNameError(
       `invalid tenant name ${describe(name)}: use 1 to 63 letters, digits, "-" or "_", starting with a letter or digit`,
     );
   }
-  if (RESERVED_TENANT_NAMES.has(name.toLowerCase())) {
-    throw new InvalidTenantNameError(`tenant name "${name}" is reserved`);
-  }
+  const key = tenantKey(name);
+  if (RESERVED_TENANT_NAMES.has(key)) throw new InvalidTenantNameError(`tenant name "${name}" is reserved`);
+  return key;
 }
 
 /** Throws unless `name` is safe to use as a database name (validated here, always quoted in SQL too). */

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { assertTenantName, tenantKey } from '../names.js';
+import { tenantKey, validTenantKey } from '../names.js';
 import { type TenancyLogger, describeError, silentLogger } from '../logger.js';
 import type { TenantRecord, TenantRegistry } from '../registry/types.js';
 
@@ -131,10 +131,10 @@ export class TenantCache {
    * InvalidTenantNameError for an impossible name.
    */
   peek(name: string): { readonly record: TenantRecord | undefined } | undefined {
-    assertTenantName(name);
+    const key = validTenantKey(name);
     // A fresh entry is answered at once, without lru-cache's fetch machinery (a status object and
     // promises on every request); an expired, missing or in-flight one goes through lookup's fetch.
-    const fresh = this.#lru.get(tenantKey(name), FRESH_ONLY);
+    const fresh = this.#lru.get(key, FRESH_ONLY);
     if (fresh !== undefined) {
       if (fresh.record) this.stats.hits++;
       else this.stats.negativeHits++;

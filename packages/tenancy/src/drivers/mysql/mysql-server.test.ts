@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { MysqlServer } from './mysql-server.js';
+import mysql from 'mysql2';
+import { MysqlServer, formatQuery, mysqlPoolOptions } from './mysql-server.js';
 
 describe('MysqlServer per-tenant Kysely', () => {
   // No query runs here: compiling needs no connection.
@@ -24,5 +25,31 @@ describe('MysqlServer per-tenant Kysely', () => {
   it('hands out one Kysely per database and refuses an unsafe name', () => {
     expect(server.database('tenant_a')).toBe(server.database('tenant_a'));
     expect(() => server.database('a`b')).toThrow(/invalid database name/);
+  });
+});
+
+describe('the pools’ query formatting', () => {
+  const pool = mysql.createPool(mysqlPoolOptions('mysql://root@127.0.0.1:3306', 1));
+  afterAll(() => new Promise<void>((resolve) => pool.end(() => resolve())));
+  const query = (text: string, values?: unknown[]) =>
+    new Promise<unknown[]>((resolve, reject) => pool.query(text, values, (error, rows) => (error ? reject(error) : resolve(rows as unknown[]))));
+
+  it('writes values in as mysql2 does, and sends a statement without values as it is', async () => {
+    const tricky = ["it's", 'back\\slash', 'quote"', '?', null, 7, 1.5, true, new Date(Date.UTC(2026, 10, 26, 12, 0, 0))];
+    for (const value of tricky) {
+      expect(formatQuery.call({ config: {} }, 'select ? as v', [value])).toBe(mysql.format('select ? as v', [value]));
+    }
+    expect(formatQuery.call({ config: {} }, 'select ?? from t', ['a`b'])).toBe('select `a``b` from t');
+    // No values: the text as it is, question marks and all (mysql2 fills none either).
+    for (const values of [[], undefined, null]) {
+      expect(formatQuery.call({ config: {} }, "select '?' as q, ? as p", values)).toBe("select '?' as q, ? as p");
+    }
+
+    // And on the server, through a pool with these options.
+    expect(mysqlPoolOptions('mysql://root@127.0.0.1:3306', 1).queryFormat).toBe(formatQuery);
+    expect(await query('select ? as a, ? as b', ["it's", 'back\\slash'])).toEqual([{ a: "it's", b: 'back\\slash' }]);
+    expect(await query("select '?' as q", [])).toEqual([{ q: '?' }]);
+    expect(await query("select 'x' as q")).toEqual([{ q: 'x' }]);
+    await expect(query('select ? as a', [])).rejects.toMatchObject({ code: 'ER_PARSE_ERROR' });
   });
 });
