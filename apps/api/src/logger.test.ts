@@ -49,6 +49,8 @@ describe('createJsonLogger', () => {
       { msg: 'replaced message', level: 'custom', extra: 1 },
       { time: 'a time of its own' },
       { onlyUndefined: undefined },
+      // Even undefined, a fixed key's field takes the fixed one out, as the spread does.
+      { extra: 'x', level: undefined },
     ];
     for (const fields of cases) {
       logger.info('request', fields);
@@ -59,6 +61,8 @@ describe('createJsonLogger', () => {
     expect(JSON.parse(lines[3]!)).toMatchObject({ msg: 'replaced message', level: 'custom', extra: 1 });
     expect(JSON.parse(lines[4]!).time).toBe('a time of its own');
     expect(lines[5]).toBe(reference(clock.ms, 'info', 'request', {}));
+    expect(lines[6]).toBe(reference(clock.ms, 'info', 'request', { extra: 'x', level: undefined }));
+    expect(JSON.parse(lines[6]!)).not.toHaveProperty('level');
     // A record with a toJSON (its own or inherited) is still written field by field.
     const withToJson = { a: 1, toJSON: () => 'replaced' };
     logger.info('request', withToJson);

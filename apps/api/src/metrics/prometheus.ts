@@ -121,15 +121,20 @@ interface Series {
  * are patterns, and Node's parser takes only known methods.
  */
 class RequestSeries {
-  readonly #series = new Map<string, Series>();
+  /** By route, then method: both are strings the router and Node's parser reuse, so looking them up hashes nothing new (a joined key cost a new string and its hash a request). */
+  readonly #series = new Map<string, Map<string, Series>>();
   constructor(readonly bounds: readonly number[]) {}
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route}`;
-    let series = this.#series.get(key);
+    let byMethod = this.#series.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.#series.set(route, byMethod);
+    }
+    let series = byMethod.get(method);
     if (series === undefined) {
       series = { method, route, statuses: new Map(), buckets: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
-      this.#series.set(key, series);
+      byMethod.set(method, series);
     }
     series.statuses.set(status, (series.statuses.get(status) ?? 0) + 1);
     // A value on a bound counts in that bound's bucket (le: less than or equal).
@@ -140,8 +145,8 @@ class RequestSeries {
     series.count++;
   }
 
-  all(): IterableIterator<Series> {
-    return this.#series.values();
+  *all(): IterableIterator<Series> {
+    for (const byMethod of this.#series.values()) yield* byMethod.values();
   }
 }
 

@@ -16,6 +16,8 @@ export function routeLabel(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string 
 }
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
+/** The name looked up, already lower case: the lookup lower-cases it otherwise, a new string each request. */
+const REQUEST_ID_LOOKUP = REQUEST_ID_HEADER.toLowerCase();
 /** An incoming request id is kept when it looks like one (as hono/request-id decides), else replaced. */
 const REQUEST_ID = /^[\w\-=]{1,255}$/;
 
@@ -53,7 +55,7 @@ export function requestLog(config: RequestLogConfig): MiddlewareHandler<AppEnv> 
   const now = config.now ?? (() => performance.now());
   return async function requestLog(c, next) {
     const start = now();
-    const incoming = c.req.header(REQUEST_ID_HEADER);
+    const incoming = c.req.header(REQUEST_ID_LOOKUP);
     const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', requestId);
     await next();
