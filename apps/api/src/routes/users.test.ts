@@ -16,6 +16,13 @@ describe('usersJsonBody', () => {
     expect(JSON.parse(text)).toEqual({ 'Tenant"A': ['a', 'b', 'c"\\', 'ü'] });
   });
 
+  it('writes one page as JSON.stringify does, escapes and all', async () => {
+    const names = ['plain', 'a"b', 'c\\d', 'x\ud800y', 'pair 😀', '日本', 'tab\tnew\nline', ''];
+    for (const key of ['TenantA', 'T"\\']) {
+      expect(await usersJsonBody(key, pagesOf([names]), () => {})).toBe(JSON.stringify({ [key]: names }));
+    }
+  });
+
   it('writes an empty list for a tenant without users', async () => {
     expect(await new Response(await usersJsonBody('T', pagesOf([]), () => {})).text()).toBe('{"T":[]}');
   });
