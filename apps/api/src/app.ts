@@ -13,6 +13,7 @@ export type { AppDeps, AppEnv } from './types.js';
 export type { AppMetrics, RequestObservation } from './metrics/types.js';
 export { STATUS_BY_TENANCY_CODE, STATUS_BY_API_CODE, RETRY_AFTER_SECONDS, ApiError } from './errors.js';
 export { createJsonLogger } from './logger.js';
+export type { AppLogger, RequestLine } from './logger.js';
 
 /**
  * The whole HTTP service as a Hono app. Web standards only: it reads no environment and imports

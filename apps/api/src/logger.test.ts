@@ -37,6 +37,31 @@ describe('createJsonLogger', () => {
     expect(lines.at(-1)).toBe(reference(clock.ms, 'info', 'message with "quotes"\n'));
   });
 
+  it('writes a request line as info("request", line) would, byte for byte', () => {
+    const { lines, clock, logger } = capture();
+    const base = { requestId: '0b6c2a0e-3c1f-4c8e-9a51-5f0c2b7d9e11', method: 'GET', route: '/:tenant/users', path: '/TenantA/users', tenant: 'TenantA', status: 200, durationMs: 2.81 };
+    const cases = [
+      base,
+      { ...base, tenant: undefined, route: 'unmatched', path: '/nowhere', status: 404, durationMs: 0 },
+      { ...base, durationMs: 12 },
+      { ...base, durationMs: 0.05, status: 503 },
+      { ...base, durationMs: 1e21 },
+      { ...base, durationMs: Number.NaN },
+      { ...base, durationMs: -0 },
+      // The path and the tenant are the request's own: every escape class, alone.
+      { ...base, path: '/a"b/users', tenant: 'a"b' },
+      { ...base, path: '/a\\b/users', tenant: 'a\\b' },
+      { ...base, path: '/a\u0001b\n/users', tenant: 'a\u001fb' },
+      { ...base, path: '/a\udfffb/users', tenant: 'pair 😀 é' },
+      { ...base, requestId: 'caller-given_id=1', method: 'DELETE' },
+    ];
+    for (const line of cases) {
+      logger.request(line);
+      expect(lines.at(-1)).toBe(reference(clock.ms, 'info', 'request', line));
+      clock.ms += 1234;
+    }
+  });
+
   it('writes nested values, toJSON results and overriding fields as JSON.stringify does', () => {
     const { lines, clock, logger } = capture();
     const inherited = Object.create({ fromProto: 'not own' }) as Record<string, unknown>;

@@ -1,6 +1,27 @@
 import type { TenancyLogger } from '@tenantry/tenancy';
 import { jsonString } from './json.js';
 
+/** The fields of a request's log line, in the line's order. */
+export interface RequestLine {
+  readonly requestId: string;
+  readonly method: string;
+  /** The route pattern that answered, or `unmatched`. */
+  readonly route: string;
+  readonly path: string;
+  /** The tenant's name, when the request named one. */
+  readonly tenant: string | undefined;
+  readonly status: number;
+  readonly durationMs: number;
+}
+
+/**
+ * The app's logger: the core's, and optionally a writer for the line of every request. Without
+ * one, that line is `info('request', line)`; with one, it must write the same.
+ */
+export interface AppLogger extends TenancyLogger {
+  request?(line: RequestLine): void;
+}
+
 /**
  * A logger writing one JSON object a line through `write` (stdout on Node, console on Workers):
  * `{"time":"<ISO 8601>","level":"info","msg":"...", ...fields}`. `now` is the clock in ms.
@@ -20,7 +41,7 @@ import { jsonString } from './json.js';
  * in the spread, and such lines go through the spread, as do records with a toJSON method
  * (which is not called: a line is always an object of its fields).
  */
-export function createJsonLogger(write: (line: string) => void, now: () => number = Date.now): TenancyLogger {
+export function createJsonLogger(write: (line: string) => void, now: () => number = Date.now): AppLogger & Required<Pick<AppLogger, 'request'>> {
   const time = isoClock(now);
   const log = (level: string) => {
     const head = `,"level":${JSON.stringify(level)},"msg":`;
@@ -36,8 +57,22 @@ export function createJsonLogger(write: (line: string) => void, now: () => numbe
       write(`{"time":"${time()}"${head}${jsonString(msg)}${rest}}`);
     };
   };
-  return { info: log('info'), warn: log('warn'), error: log('error') };
+  return {
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    // One template with the keys written in: a tenth of the instructions of the spliced line,
+    // whose JSON.stringify wrote every key again and escaped every string through a generic
+    // writer (12.7k instructions a line; a request's whole answer is about 160k).
+    request: (r) =>
+      write(
+        `{"time":"${time()}","level":"info","msg":"request","requestId":${jsonString(r.requestId)},"method":${jsonString(r.method)},"route":${jsonString(r.route)},"path":${jsonString(r.path)}${r.tenant === undefined ? '' : `,"tenant":${jsonString(r.tenant)}`},"status":${jsonNumber(r.status)},"durationMs":${jsonNumber(r.durationMs)}}`,
+      ),
+  };
 }
+
+/** A number as JSON writes it (`null` when not finite). */
+const jsonNumber = (n: number) => (Number.isFinite(n) ? `${n}` : 'null');
 
 /** Whether JSON.stringify(fields) writes the fields as the spread record would: no fixed key's name, no toJSON. */
 function splicable(fields: Record<string, unknown>): boolean {

@@ -1,10 +1,12 @@
-import type { IdentifyMode, Tenancy, TenancyLogger, TenantHandle } from '@tenantry/tenancy';
+import type { IdentifyMode, Tenancy, TenantHandle } from '@tenantry/tenancy';
+import type { AppLogger } from './logger.js';
 import type { AppMetrics } from './metrics/types.js';
 
 /** What `createApp` needs; every runtime builds these itself (the app reads no environment). */
 export interface AppDeps {
   readonly tenancy: Tenancy;
-  readonly logger: TenancyLogger;
+  /** Every request's line goes through its `request` writer when it has one. */
+  readonly logger: AppLogger;
   /** How a request names its tenant; `path` (`/:tenant/users`) by default. */
   readonly identify?: IdentifyMode;
   /** With `host`: tenants are `<tenant>.<baseDomain>`. */

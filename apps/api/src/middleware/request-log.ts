@@ -1,6 +1,6 @@
-import type { TenancyLogger } from '@tenantry/tenancy';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import type { AppLogger, RequestLine } from '../logger.js';
 import type { AppMetrics } from '../metrics/types.js';
 import type { AppEnv } from '../types.js';
 import { truncate } from './error-handler.js';
@@ -38,7 +38,7 @@ export function respond(c: Context<AppEnv>, body: string | ReadableStream<Uint8A
 }
 
 export interface RequestLogConfig {
-  readonly logger: TenancyLogger;
+  readonly logger: AppLogger;
   readonly metrics?: AppMetrics;
   /** A clock in milliseconds; `performance.now` by default. */
   readonly now?: () => number;
@@ -66,7 +66,7 @@ export function requestLog(config: RequestLogConfig): MiddlewareHandler<AppEnv> 
     const status = c.res.status;
     const handle = c.get('tenant');
     const requested = c.get('tenantName');
-    config.logger.info('request', {
+    const line: RequestLine = {
       requestId,
       method: c.req.method,
       route,
@@ -74,7 +74,9 @@ export function requestLog(config: RequestLogConfig): MiddlewareHandler<AppEnv> 
       tenant: handle?.tenant.name ?? (requested === undefined ? undefined : truncate(requested, 64)),
       status,
       durationMs,
-    });
+    };
+    if (config.logger.request) config.logger.request(line);
+    else config.logger.info('request', { ...line });
     config.metrics?.observeRequest({ method: c.req.method, route, status, durationMs });
   };
 }
