@@ -113,6 +113,10 @@ describe('createApp over a real SQLite tenancy', () => {
     const res = await app.request('/Paused/users');
     expect(res.status).toBe(403);
     expect(((await res.json()) as ErrorBody).error.code).toBe('tenant_suspended');
+    // Again, now answered from the cache (the middleware throws without a promise).
+    const again = await app.request('/Paused/users');
+    expect(again.status).toBe(403);
+    expect(((await again.json()) as ErrorBody).error.requestId).toBe(again.headers.get('x-request-id'));
     await tenancy.provisioner.resume('Paused');
     expect((await app.request('/Paused/users')).status).toBe(200);
   });
