@@ -61,9 +61,9 @@ export function createJsonLogger(write: (line: string) => void, now: () => numbe
     info: log('info'),
     warn: log('warn'),
     error: log('error'),
-    // One template with the keys written in: a tenth of the instructions of the spliced line,
-    // whose JSON.stringify wrote every key again and escaped every string through a generic
-    // writer (12.7k instructions a line; a request's whole answer is about 160k).
+    // One template with the keys written in, where the spliced line's JSON.stringify wrote every
+    // key again and escaped every string through a generic writer (12.7k instructions a line):
+    // 3.1k fewer instructions a request in the server (160.4k against 163.5k, one run).
     request: (r) =>
       write(
         `{"time":"${time()}","level":"info","msg":"request","requestId":${jsonString(r.requestId)},"method":${jsonString(r.method)},"route":${jsonString(r.route)},"path":${jsonString(r.path)}${r.tenant === undefined ? '' : `,"tenant":${jsonString(r.tenant)}`},"status":${jsonNumber(r.status)},"durationMs":${jsonNumber(r.durationMs)}}`,
