@@ -41,14 +41,16 @@ type UserRow = { id: number; username: string };
  */
 const firstPageQueries = new WeakMap<Kysely<TenantSchema>, CompiledQuery<UserRow>>();
 
+/** The page SELECT: users in id order after `after`, at most `size` of them. */
+const pageSelect = (db: Kysely<TenantSchema>, after: Expression<number>, size: Expression<number>) =>
+  db.selectFrom('users').select(['id', 'username']).where('id', '>', after).orderBy('id').limit(size);
+
 function pageQuery(db: Kysely<TenantSchema>, after: number, pageSize: number): CompiledQuery<UserRow> {
-  const page = (a: Expression<number>, size: Expression<number>) =>
-    db.selectFrom('users').select(['id', 'username']).where('id', '>', a).orderBy('id').limit(size);
   // Later pages (tenants with more users than a page) are rare: compiled each time, with parameters.
-  if (after !== 0 || pageSize !== USERS_PAGE_SIZE) return page(sql.val(after), sql.val(pageSize)).compile() as CompiledQuery<UserRow>;
+  if (after !== 0 || pageSize !== USERS_PAGE_SIZE) return pageSelect(db, sql.val(after), sql.val(pageSize)).compile() as CompiledQuery<UserRow>;
   let compiled = firstPageQueries.get(db);
   if (compiled === undefined) {
-    compiled = CompiledQuery.raw(page(sql.lit(0), sql.lit(USERS_PAGE_SIZE)).compile().sql) as CompiledQuery<UserRow>;
+    compiled = CompiledQuery.raw(pageSelect(db, sql.lit(0), sql.lit(USERS_PAGE_SIZE)).compile().sql) as CompiledQuery<UserRow>;
     firstPageQueries.set(db, compiled);
   }
   return { sql: compiled.sql, query: compiled.query, parameters: compiled.parameters, queryId: createQueryId() };

@@ -131,7 +131,11 @@ export class TenantCache {
    * InvalidTenantNameError for an impossible name.
    */
   peek(name: string): { readonly record: TenantRecord | undefined } | undefined {
-    const key = validTenantKey(name);
+    return this.#fresh(validTenantKey(name));
+  }
+
+  /** {@link peek} by the already checked key. */
+  #fresh(key: string): Entry | undefined {
     // A fresh entry is answered at once, without lru-cache's fetch machinery (a status object and
     // promises on every request); an expired, missing or in-flight one goes through lookup's fetch.
     const fresh = this.#lru.get(key, FRESH_ONLY);
@@ -148,9 +152,9 @@ export class TenantCache {
    * RegistryUnavailableError.
    */
   async lookup(name: string): Promise<TenantRecord | undefined> {
-    const fresh = this.peek(name);
+    const key = validTenantKey(name);
+    const fresh = this.#fresh(key);
     if (fresh !== undefined) return fresh.record;
-    const key = tenantKey(name);
     const confirmed = this.#confirmedByAnsweredVersion(key);
     if (confirmed) {
       this.stats.misses++;
