@@ -3,12 +3,12 @@
  * reference 3 (Hono with no tenancy), and optionally APIs built from other checkouts. Seconds on
  * this shared 2-core machine move by 30% from run to run; instruction counts of the same build move by a few percent, so this is
  * the measure to compare two builds of the request path with. It counts user-space
- * instructions only (not the kernel's socket work, not cache misses), 2 tenants, keep-alive
+ * instructions only (not the kernel's socket work, not cache misses), 2 tenants (`--tenants`), keep-alive
  * requests from a plain node:http client with a fixed concurrency.
  * Each server runs under callgrind with instrumentation off; after a warm-up (so V8 has
  * compiled the hot code) it is switched on for the measured requests and the counts dumped.
  * "main" is the JavaScript thread; "all" adds V8's compiler and GC helper threads.
- * Usage: pnpm --filter @tenantry/bench bench:instructions [-- --requests 12000 --warmup 15000 --compare ../other-checkout --keep]
+ * Usage: pnpm --filter @tenantry/bench bench:instructions [-- --requests 12000 --warmup 15000 --tenants 2 --compare ../other-checkout --keep]
  * Needs valgrind (callgrind_control) and the tenants of `pnpm bench -- --provision-only`.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '12000' },
     warmup: { type: 'string', default: '15000' },
     concurrency: { type: 'string', default: '10' },
+    /** Tenants the requests go round (bench_t_00000 up); more than 2 measures what the tenant count adds. */
+    tenants: { type: 'string', default: '2' },
     /** Other checkouts (built) whose APIs are measured beside this one; the flag may repeat. */
     compare: { type: 'string', multiple: true, default: [] },
     /** Keep callgrind's dumps (their folder is printed) for callgrind_annotate. */
@@ -36,8 +38,10 @@ const { values: args } = parseArgs({
 });
 const REQUESTS = Number(args.requests);
 const CONCURRENCY = Number(args.concurrency);
+const TENANTS = Number(args.tenants);
+if (!Number.isInteger(TENANTS) || TENANTS < 1) throw new Error(`--tenants must be a positive integer, got ${args.tenants}`);
 
-/** `count` GET /:tenant/users over keep-alive connections, alternating two tenants. */
+/** `count` GET /:tenant/users over keep-alive connections, going round the tenants in turn. */
 function drive(port: number, count: number): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let sent = 0;
@@ -45,7 +49,7 @@ function drive(port: number, count: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const one = () => {
       if (sent >= count) return;
-      const path = `/${benchTenant(sent++ % 2)}/users`;
+      const path = `/${benchTenant(sent++ % TENANTS)}/users`;
       http
         .get({ host: '127.0.0.1', port, path, agent }, (res) => {
           if (res.statusCode !== 200) reject(new Error(`${path}: HTTP ${res.statusCode}`));
@@ -85,7 +89,9 @@ async function measure(label: string, command: string[], env: Record<string, str
 }
 
 const url = await ensureUser('tt_bench_api', 'bench-pw-1');
-const apiEnv = { DATABASE_URL: `${url}/${BENCH_REGISTRY}`, TENANCY_DB_PREFIX: BENCH_PREFIX, TENANCY_MAX_CONNECTIONS: '10', PORT: '0' };
+// Under valgrind a run takes minutes: the cache's entries outlive it, so every server does the same
+// work a request (no registry reads after the warm-up, whose requests reach every tenant).
+const apiEnv = { DATABASE_URL: `${url}/${BENCH_REGISTRY}`, TENANCY_DB_PREFIX: BENCH_PREFIX, TENANCY_MAX_CONNECTIONS: '10', PORT: '0', TENANCY_CACHE_TTL_MS: '3600000' };
 const apiPort = /(?:listening|port)\D{0,40}(\d{2,5})/i;
 const runs = [
   measure('tenantry api', [join(REPO, 'apps/api/dist/runtimes/node.js')], apiEnv, apiPort),
@@ -97,7 +103,7 @@ for (const other of args.compare) runs.push(measure(`api at ${other}`, [join(res
 // Instruction counts do not depend on what else runs, so the servers are measured side by side.
 const results = await Promise.all(runs);
 const ref = results[1]!;
-console.log(`${REQUESTS} requests after ${args.warmup} of warm-up, ${CONCURRENCY} in flight, 2 tenants`);
+console.log(`${REQUESTS} requests after ${args.warmup} of warm-up, ${CONCURRENCY} in flight, ${TENANTS} tenants`);
 console.log('| server | instructions/request, main thread | all threads | main vs ref 1 |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const r of results) console.log(`| ${r.label} | ${r.main.toFixed(0)} | ${r.all.toFixed(0)} | ${(r.main / ref.main).toFixed(2)} |`);
