@@ -53,6 +53,29 @@ describe('TenantryMysqlDialect', () => {
     idle();
   });
 
+  it('gives each connection back when its query settles, failed or not, with more queries than connections', async () => {
+    const missing = db as unknown as Kysely<{ no_such_table: { label: string } }>;
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 3 === 0
+          ? missing.selectFrom('no_such_table').select('label').execute()
+          : db.selectFrom('items').select('label').where('id', '=', 1).executeTakeFirst(),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r.reason as { code?: string }).code)).toEqual(Array(4).fill('ER_NO_SUCH_TABLE'));
+    expect(results.filter((r) => r.status === 'fulfilled').map((r) => r.value)).toEqual(Array(8).fill({ label: 'a' }));
+    // A consumer that throws before it hands back a promise, and one whose promise rejects.
+    const executor = db.getExecutor();
+    const throwsAtOnce = () => {
+      throw new Error('at once');
+    };
+    await expect(executor.provideConnection(throwsAtOnce)).rejects.toThrow('at once');
+    await expect(db.connection().execute(() => Promise.reject(new Error('later')))).rejects.toThrow('later');
+    const held = await db.connection().execute(async (one) => (await one.selectFrom('items').select('label').where('id', '=', 1).execute()).length);
+    expect(held).toBe(1);
+    idle();
+  });
+
   it('commits a transaction, rolls back a failed one, and applies its settings', async () => {
     await db.transaction().execute((trx) => trx.insertInto('items').values({ label: 'committed' }).execute());
     const failed = db.transaction().execute(async (trx) => {

@@ -15,7 +15,7 @@ import mysql from 'mysql2';
 import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer, type TenantSchema } from '../../connections/types.js';
 import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
 import { assertDatabaseName, quoteMysqlIdentifier } from '../../names.js';
-import { TenantryMysqlDialect } from './mysql-driver.js';
+import { createMysqlKysely } from './mysql-driver.js';
 import { SchemaScopedMysqlDialect } from './schema-scoped-mysql-dialect.js';
 
 export interface MysqlServerConfig {
@@ -150,7 +150,7 @@ export class MysqlServer implements TenantDatabaseServer {
       max: ('schemaTransformers' in config && config.schemaTransformers) || SCHEMA_TRANSFORMER_CACHE_SIZE,
     });
     this.#lifecycle = new Lifecycle(`tenant database server "${config.name}"`);
-    this.#root = new Kysely({ dialect: new TenantryMysqlDialect(this.#pool, this.name, this.#lifecycle) });
+    this.#root = createMysqlKysely(this.#pool, this.name, this.#lifecycle);
   }
 
   database(database: string): Kysely<TenantSchema> {
