@@ -39,7 +39,7 @@ export class TenantryMysqlDialect implements Dialect {
     readonly server: string,
     readonly lifecycle: Lifecycle,
   ) {}
-  createDriver(): Driver {
+  createDriver(): TenantryMysqlDriver {
     return new TenantryMysqlDriver(this.pool, this.server, this.lifecycle);
   }
   createQueryCompiler(): QueryCompiler {
@@ -64,7 +64,7 @@ export class TenantryMysqlDialect implements Dialect {
  */
 export function createMysqlKysely(pool: MysqlPool, server: string, lifecycle: Lifecycle): Kysely<any> {
   const dialect = new TenantryMysqlDialect(pool, server, lifecycle);
-  const driver = new TenantryMysqlDriver(pool, server, lifecycle);
+  const driver = dialect.createDriver();
   const executor = new DefaultQueryExecutor(dialect.createQueryCompiler(), dialect.createAdapter(), driver, []);
   return new Kysely<any>({ config: { dialect }, dialect, driver, executor });
 }
