@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '@tenantry/tenancy';
 import { createTenancy } from '@tenantry/tenancy/node';
 import mysql from 'mysql2/promise';
-import { BENCH_PREFIX, BENCH_REGISTRY, ROOT_URL, type Started, benchTenant, cliArgs, connectionsByUser, ensureUser, median, startServer, withRoot } from './support.js';
+import { BENCH_PREFIX, BENCH_REGISTRY, ROOT_URL, type Started, benchTenant, cliArgs, connectionsByUser, databaseServerPid, ensureUser, median, processCpuTimes, startServer, withRoot } from './support.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -59,6 +59,8 @@ const RATE = args.rate === undefined ? undefined : Number(args.rate);
 if (RATE !== undefined && !(Number.isInteger(RATE) && RATE > 0)) throw new Error(`--rate must be a positive whole number of requests a second, not "${args.rate}"`);
 const MAX_CONNECTIONS = Number(args['max-connections']);
 const REGISTRY_CONNECTIONS = 4;
+/** MariaDB's process, for its CPU time per request (when it runs on this machine). */
+const DB_PID = databaseServerPid();
 
 const SETTINGS = {
   default: { table_definition_cache: 400, table_open_cache: 2000, innodb_buffer_pool_size: 128 * 1024 * 1024 },
@@ -176,8 +178,12 @@ interface Row {
   maxConnections: number;
   /** The server's own CPU time per request, in microseconds: less noisy than req/s on a shared machine. */
   cpuUs: number;
+  /** The part of cpuUs spent in the kernel (system time). */
+  sysUs: number;
+  /** MariaDB's CPU time per request of this server (NaN when MariaDB is not on this machine). */
+  dbUs: number;
   peakRssMiB?: number;
-  runs: Array<{ rps: number; p50: number; p99: number; errors: number; maxConnections: number; cpuUs: number }>;
+  runs: Array<{ rps: number; p50: number; p99: number; errors: number; maxConnections: number; cpuUs: number; sysUs: number; dbUs: number }>;
 }
 
 async function startTargets(urls: Record<Target, string>): Promise<Partial<Record<Target, Started>>> {
@@ -204,7 +210,7 @@ async function scenario(name: string, tenants: number, distribution: string, set
   const pick = pathPicker(tenants, distribution);
   const duration = Number(args.duration);
   const connections = Number(args.connections);
-  const rows: Row[] = TARGETS.map((target) => ({ scenario: name, settings, target, rps: 0, p50: 0, p99: 0, errors: 0, maxConnections: 0, cpuUs: 0, runs: [] }));
+  const rows: Row[] = TARGETS.map((target) => ({ scenario: name, settings, target, rps: 0, p50: 0, p99: 0, errors: 0, maxConnections: 0, cpuUs: 0, sysUs: 0, dbUs: 0, runs: [] }));
   try {
     // Warm-up: one request to every tenant, then the scenario's own load. The runs measure the
     // steady state; what a tenant's first request costs is measured on its own (coldProbe).
@@ -226,13 +232,20 @@ async function scenario(name: string, tenants: number, distribution: string, set
             await new Promise((r) => setTimeout(r, 100));
           }
         })();
-        const cpuBefore = servers[target]!.cpuSeconds();
+        const cpuBefore = servers[target]!.cpuTimes();
+        const dbBefore = DB_PID === undefined ? undefined : processCpuTimes(DB_PID);
         const result = await load(servers[target]!.port, duration, connections, pick);
-        const cpuUs = ((servers[target]!.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, result.requests);
+        const cpuAfter = servers[target]!.cpuTimes();
+        const dbAfter = DB_PID === undefined ? undefined : processCpuTimes(DB_PID);
+        const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, result.requests);
+        const cpuUs = perRequest(cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system);
+        const sysUs = perRequest(cpuAfter.system - cpuBefore.system);
+        // MariaDB's time includes the sampler's one query every 100 ms: the same for every server.
+        const dbUs = dbBefore && dbAfter ? perRequest(dbAfter.user + dbAfter.system - dbBefore.user - dbBefore.system) : Number.NaN;
         sampling = false;
         await sampling$;
-        rows[i]!.runs.push({ ...result, maxConnections: most, cpuUs });
-        console.log(`  ${name} [${settings}] run ${run} ${LABEL[target].padEnd(17)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  connections ${most}  cpu ${cpuUs.toFixed(0)} µs/req`);
+        rows[i]!.runs.push({ ...result, maxConnections: most, cpuUs, sysUs, dbUs });
+        console.log(`  ${name} [${settings}] run ${run} ${LABEL[target].padEnd(17)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  connections ${most}  cpu ${cpuUs.toFixed(0)} µs/req (sys ${sysUs.toFixed(0)})  mariadb ${dbUs.toFixed(0)} µs/req`);
       }
     }
   } finally {
@@ -244,6 +257,8 @@ async function scenario(name: string, tenants: number, distribution: string, set
     row.p50 = median(row.runs.map((r) => r.p50));
     row.p99 = median(row.runs.map((r) => r.p99));
     row.cpuUs = median(row.runs.map((r) => r.cpuUs));
+    row.sysUs = median(row.runs.map((r) => r.sysUs));
+    row.dbUs = median(row.runs.map((r) => r.dbUs));
     row.errors = row.runs.reduce((sum, r) => sum + r.errors, 0);
     row.maxConnections = Math.max(...row.runs.map((r) => r.maxConnections));
   }
@@ -336,15 +351,15 @@ async function main() {
   const probe = await coldProbe(urls, largest);
 
   const table = [
-    `| scenario | MariaDB settings | server | req/s | p50 ms | p99 ms | errors | max server connections | CPU µs/req | vs ref 1 | vs ref 2 | vs ref 3 |`,
-    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    `| scenario | MariaDB settings | server | req/s | p50 ms | p99 ms | errors | max server connections | CPU µs/req (sys) | MariaDB CPU µs/req | vs ref 1 | vs ref 2 | vs ref 3 |`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (let i = 0; i < rows.length; i += TARGETS.length) {
     const group = rows.slice(i, i + TARGETS.length);
     const rps = (target: Target) => group.find((r) => r.target === target)!.rps;
     for (const row of group) {
       table.push(
-        `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${row.cpuUs.toFixed(0)} | ${(row.rps / rps('fixed')).toFixed(2)} | ${(row.rps / rps('mapped')).toFixed(2)} | ${(row.rps / rps('hono')).toFixed(2)} |`,
+        `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${row.cpuUs.toFixed(0)} (${row.sysUs.toFixed(0)}) | ${Number.isNaN(row.dbUs) ? '–' : row.dbUs.toFixed(0)} | ${(row.rps / rps('fixed')).toFixed(2)} | ${(row.rps / rps('mapped')).toFixed(2)} | ${(row.rps / rps('hono')).toFixed(2)} |`,
       );
     }
   }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 
 /**
@@ -52,12 +52,38 @@ export interface Started {
   stop(): Promise<void>;
   /** Peak resident set size so far, in MiB (Linux VmHWM). */
   peakRssMiB(): number;
-  /** CPU time the process has used so far (user + system), in seconds (Linux /proc/<pid>/stat). */
-  cpuSeconds(): number;
+  /** CPU time the process has used so far, in seconds. */
+  cpuTimes(): CpuTimes;
+}
+
+export interface CpuTimes {
+  readonly user: number;
+  readonly system: number;
 }
 
 /** Linux reports process times in clock ticks; USER_HZ is 100 on every architecture Node supports. */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time a process (all its threads) has used so far, user and system apart, in seconds (Linux /proc/<pid>/stat). */
+export function processCpuTimes(pid: number): CpuTimes {
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
+}
+
+/** The local MariaDB or MySQL server's process id, when it runs on this machine (undefined otherwise). */
+export function databaseServerPid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (/^(mariadbd|mysqld)$/.test(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return undefined;
+}
 
 /** Starts a server process and waits for the line that tells its port. */
 export async function startServer(command: string, args: string[], env: Record<string, string>, portPattern: RegExp): Promise<Started> {
@@ -87,12 +113,7 @@ export async function startServer(command: string, args: string[], env: Record<s
       const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return match ? Number(match[1]) / 1024 : Number.NaN;
     },
-    cpuSeconds: () => {
-      // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-    },
+    cpuTimes: () => processCpuTimes(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
