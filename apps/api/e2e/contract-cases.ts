@@ -170,6 +170,16 @@ export function contractCases(target: () => ContractTarget, options: ContractOpt
     expect(await (await fetch(base)).json()).toEqual({ TenantB: ['userA', 'userC'] });
   });
 
+  it('lists every user in id order, ids of 0 and below too (an adopted database may hold them)', async () => {
+    const { url, admin } = target();
+    const name = 'Adopted';
+    await admin.provisioner.create(name);
+    const { db } = await admin.tenant(name);
+    await db.insertInto('users').values([{ id: 5, username: 'five' }, { id: -3, username: 'minus-three' }, { id: -1, username: 'minus-one' }]).execute();
+    await db.insertInto('users').values({ username: 'next' }).execute();
+    expect(await (await fetch(`${url}/${name}/users`)).json()).toEqual({ [name]: ['minus-three', 'minus-one', 'five', 'next'] });
+  });
+
   it('answers a suspended tenant 403 within the cache TTL, and serves it again once resumed', async () => {
     const { url, admin, cacheTtlMs } = target();
     const name = 'Suspendable';
