@@ -243,6 +243,42 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       }
     });
 
+    it('cachedTenant also answers an expired entry that the shared version read has just confirmed', async () => {
+      const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
+      // A 2 s TTL: one version read confirms what expires within 200 ms of its start.
+      const short = testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: 2000, negativeTtlMs: 2000 } });
+      try {
+        await short.tenant('cold');
+        await expect(short.tenant('ghost-peek')).rejects.toBeInstanceOf(TenantNotFoundError);
+        await sleep(2050);
+        // Expired, and no version read to confirm it: only tenant() can answer, and it reads the version.
+        expect(short.cachedTenant('cold')).toBeUndefined();
+        expect((await short.tenant('cold')).tenant.name).toBe('cold');
+        const queries = { gets: counting.gets, versions: counting.versions };
+        expect(queries).toEqual({ gets: 2, versions: 1 });
+        // That answer confirms the other expired entry at once, without a promise or a query.
+        expect(() => short.cachedTenant('ghost-peek')).toThrow(TenantNotFoundError);
+        expect(short.cachedTenant('cold')?.tenant.name).toBe('cold');
+        expect({ gets: counting.gets, versions: counting.versions }).toEqual(queries);
+        expect(short.cache.stats.revalidated).toBe(2);
+
+        // Another process's write moves the version: an expired entry is no longer confirmed by it.
+        await tenancy.provisioner.suspend('cold');
+        try {
+          await sleep(2050);
+          await expect(short.tenant('ghost-peek')).rejects.toBeInstanceOf(TenantNotFoundError);
+          expect(counting.versions).toBe(2);
+          expect(short.cachedTenant('cold')).toBeUndefined();
+          await expect(short.tenant('cold')).rejects.toBeInstanceOf(TenantSuspendedError);
+          expect(counting.gets).toBe(4);
+        } finally {
+          await tenancy.provisioner.resume('cold');
+        }
+      } finally {
+        await short.destroy();
+      }
+    });
+
     it('remembers unknown names briefly, then confirms them by the registry version', async () => {
       const before = registry.gets;
       await Promise.all(Array.from({ length: 50 }, () => expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError)));
