@@ -367,6 +367,7 @@ async function main() {
   const summary = [
     `Medians of ${args.runs} runs of ${args.duration} s, ${args.connections} connections, autocannon in the same process as the harness. Each server was first warmed with one request to every tenant and ${args.warmup} s of the scenario's load.`,
     `TENANCY_MAX_CONNECTIONS=${MAX_CONNECTIONS} (+${REGISTRY_CONNECTIONS} registry); references use one pool of ${MAX_CONNECTIONS}. Servers run one process each; the load generator shares the 2 cores with them and MariaDB.`,
+    `"CPU µs/req (sys)": the server process's CPU time (all threads, user + system; the system part in brackets) per request answered. "MariaDB CPU µs/req": MariaDB's CPU time during that server's run per request it answered (the connection sampler's query every 100 ms included, the same for every server).`,
     `API peak RSS: ${rss('api').join('; ')}.`,
     ...(RATE ? [`A fixed load of ${RATE} requests a second per server (--rate), not saturation: the req/s ratios are about 1 by construction, compare CPU µs/req.`] : []),
     ...(args.compare ? [`"api (--compare)" is the API built in ${args.compare}; its peak RSS: ${rss('other').join('; ')}.`] : []),
