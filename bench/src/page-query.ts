@@ -34,14 +34,7 @@ const FORMS: Record<string, (db: string) => string> = {
   'ref-range': (db) => `select username from \`${db}\`.users where id > 0 order by id`,
 };
 
-const url = new URL(ROOT_URL);
-const pool = mysql.createPool({
-  host: url.hostname,
-  port: Number(url.port || 3306),
-  user: decodeURIComponent(url.username),
-  password: decodeURIComponent(url.password),
-  connectionLimit: 10,
-});
+const pool = mysql.createPool({ uri: ROOT_URL, connectionLimit: 10 });
 const query = (text: string) => new Promise<void>((resolve, reject) => pool.query(text, (error) => (error ? reject(error) : resolve())));
 const database = () => BENCH_PREFIX + benchTenant(Math.floor(Math.random() * TENANTS));
 
