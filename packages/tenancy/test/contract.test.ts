@@ -194,6 +194,12 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       await tenancy.provisioner.delete('cold');
     });
 
+    /** A tenancy of its own whose entries, found and missing, live `ttlMs`, over a registry that counts its queries. */
+    const shortCached = (ttlMs: number) => {
+      const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
+      return { counting, short: testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: ttlMs, negativeTtlMs: ttlMs } }) };
+    };
+
     it('100 concurrent resolves of a cold tenant make one registry query', async () => {
       const before = registry.gets;
       const records = await Promise.all(Array.from({ length: 100 }, () => cached.resolve('cold')));
@@ -204,8 +210,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     });
 
     it('cachedTenant answers a fresh entry at once, throws what tenant() rejects with, and leaves the rest to tenant()', async () => {
-      const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
-      const short = testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: 300, negativeTtlMs: 300 } });
+      const { counting, short } = shortCached(300);
       try {
         // Never looked up: only tenant() can answer, and asking made no query.
         expect(short.cachedTenant('cold')).toBeUndefined();
@@ -244,9 +249,8 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     });
 
     it('cachedTenant also answers an expired entry that the shared version read has just confirmed', async () => {
-      const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
       // A 2 s TTL: one version read confirms what expires within 200 ms of its start.
-      const short = testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: 2000, negativeTtlMs: 2000 } });
+      const { counting, short } = shortCached(2000);
       try {
         await short.tenant('cold');
         await expect(short.tenant('ghost-peek')).rejects.toBeInstanceOf(TenantNotFoundError);
@@ -303,8 +307,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     });
 
     it('expired entries share their version reads, and see a write by another process', async () => {
-      const shortLived = countingRegistry(createRegistry(loadConfig(environment.env).registry));
-      const short = testTenancy(environment, { registry: shortLived, overrides: { cacheTtlMs: 300, negativeTtlMs: 300 } });
+      const { counting: shortLived, short } = shortCached(300);
       try {
         const unknown = Array.from({ length: 40 }, (_, i) => `nobody-${i}`);
         await Promise.all(unknown.map((n) => expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError)));
@@ -334,9 +337,8 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     });
 
     it('entries that expire after the shared version read answered are kept by it, one by one', async () => {
-      const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
       // A 2 s TTL: one version read serves what expires within 200 ms of its start.
-      const short = testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: 2000, negativeTtlMs: 2000 } });
+      const { counting, short } = shortCached(2000);
       try {
         const unknown = Array.from({ length: 20 }, (_, i) => `nobody-${i}`);
         for (const n of unknown) await expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError);
@@ -371,8 +373,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     });
 
     it('reads a row again after ten TTLs even when the version never moves', async () => {
-      const counting = countingRegistry(createRegistry(loadConfig(environment.env).registry));
-      const short = testTenancy(environment, { registry: counting, overrides: { cacheTtlMs: 100 } });
+      const { counting, short } = shortCached(100);
       try {
         await short.resolve('cold');
         expect(counting.gets).toBe(1);
