@@ -1,4 +1,4 @@
-import type { Generated, Kysely } from 'kysely';
+import type { Generated, Kysely, KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestroyedError } from '../../errors.js';
 import { TEST_MYSQL_URL, dropMysqlDatabases, uniquePrefix } from '../../testing/index.js';
@@ -73,6 +73,20 @@ describe('TenantryMysqlDialect', () => {
     await expect(db.connection().execute(() => Promise.reject(new Error('later')))).rejects.toThrow('later');
     const held = await db.connection().execute(async (one) => (await one.selectFrom('items').select('label').where('id', '=', 1).execute()).length);
     expect(held).toBe(1);
+    idle();
+  });
+
+  it('still applies a plugin that changes results', async () => {
+    // The tenant's own queries skip the result step (its schema plugin leaves results alone);
+    // a Kysely with another plugin must not, inside a transaction or out of it.
+    const upper: KyselyPlugin = {
+      transformQuery: ({ node }) => node,
+      transformResult: async ({ result }) => ({ ...result, rows: result.rows.map((r) => ({ ...r, label: String(r.label).toUpperCase() })) }),
+    };
+    const shouting = db.withPlugin(upper);
+    expect(await shouting.selectFrom('items').select('label').where('id', '=', 1).execute()).toEqual([{ label: 'A' }]);
+    expect(await shouting.transaction().execute((trx) => trx.selectFrom('items').select('label').where('id', '=', 1).execute())).toEqual([{ label: 'A' }]);
+    expect(await db.selectFrom('items').select('label').where('id', '=', 1).execute()).toEqual([{ label: 'a' }]);
     idle();
   });
 

@@ -8,6 +8,7 @@ import {
   type DialectAdapter,
   type Driver,
   Kysely,
+  type KyselyPlugin,
   MysqlAdapter,
   MysqlIntrospector,
   type MysqlPool,
@@ -65,8 +66,69 @@ export class TenantryMysqlDialect implements Dialect {
 export function createMysqlKysely(pool: MysqlPool, server: string, lifecycle: Lifecycle): Kysely<any> {
   const dialect = new TenantryMysqlDialect(pool, server, lifecycle);
   const driver = dialect.createDriver();
-  const executor = new DefaultQueryExecutor(dialect.createQueryCompiler(), dialect.createAdapter(), driver, []);
+  const executor = new TenantryMysqlExecutor(dialect.createQueryCompiler(), dialect.createAdapter(), driver, driver, []);
   return new Kysely<any>({ config: { dialect }, dialect, driver, executor });
+}
+
+/**
+ * A plugin whose transformResult hands the result back as it is (the tenant schema plugin): a
+ * query that has only such plugins is run by {@link TenantryMysqlExecutor} without them.
+ */
+export interface ResultNeutralPlugin extends KyselyPlugin {
+  readonly resultNeutral: true;
+}
+
+const resultNeutral = (plugin: KyselyPlugin) => (plugin as Partial<ResultNeutralPlugin>).resultNeutral === true;
+
+/**
+ * Kysely's executor, except that a query on the driver's own connections (not in a transaction
+ * or `connection()`) whose plugins all leave results alone runs as one promise around mysql2:
+ * Kysely's executeQuery takes three async functions and a promise per plugin to hand the same
+ * result back. Everything else (transactions, streams, other plugins) is Kysely's own path.
+ */
+class TenantryMysqlExecutor extends DefaultQueryExecutor {
+  readonly #compiler: QueryCompiler;
+  readonly #adapter: DialectAdapter;
+  readonly #provider: ConnectionProvider;
+  readonly #driver: TenantryMysqlDriver;
+  readonly #direct: boolean;
+
+  constructor(compiler: QueryCompiler, adapter: DialectAdapter, provider: ConnectionProvider, driver: TenantryMysqlDriver, plugins: KyselyPlugin[]) {
+    super(compiler, adapter, provider, plugins);
+    this.#compiler = compiler;
+    this.#adapter = adapter;
+    this.#provider = provider;
+    this.#driver = driver;
+    this.#direct = provider === driver && plugins.every(resultNeutral);
+  }
+
+  override executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    return this.#direct ? this.#driver.query<R>(compiledQuery) : super.executeQuery<R>(compiledQuery);
+  }
+
+  #with(provider: ConnectionProvider, plugins: KyselyPlugin[]): TenantryMysqlExecutor {
+    return new TenantryMysqlExecutor(this.#compiler, this.#adapter, provider, this.#driver, plugins);
+  }
+
+  override withPlugins(plugins: ReadonlyArray<KyselyPlugin>): TenantryMysqlExecutor {
+    return this.#with(this.#provider, [...this.plugins, ...plugins]);
+  }
+
+  override withPlugin(plugin: KyselyPlugin): TenantryMysqlExecutor {
+    return this.#with(this.#provider, [...this.plugins, plugin]);
+  }
+
+  override withPluginAtFront(plugin: KyselyPlugin): TenantryMysqlExecutor {
+    return this.#with(this.#provider, [plugin, ...this.plugins]);
+  }
+
+  override withConnectionProvider(provider: ConnectionProvider): TenantryMysqlExecutor {
+    return this.#with(provider, [...this.plugins]);
+  }
+
+  override withoutPlugins(): TenantryMysqlExecutor {
+    return this.#with(this.#provider, []);
+  }
 }
 
 class TenantryMysqlDriver implements Driver, ConnectionProvider {
@@ -125,6 +187,28 @@ class TenantryMysqlDriver implements Driver, ConnectionProvider {
           (value) => settle(true, value),
           (consumerError: unknown) => settle(false, consumerError),
         );
+      });
+    });
+  }
+
+  /**
+   * One query on a pooled connection, given back when the query ends: a failed release is the
+   * query's error, as in provideConnection.
+   */
+  query<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    return new Promise((resolve, reject) => {
+      this.#lifecycle.assertAlive(); // a throw here rejects the promise
+      this.#pool.getConnection((error, raw) => {
+        if (error) return reject(this.translate(error));
+        raw.query(compiledQuery.sql, compiledQuery.parameters as unknown[], (queryError, result) => {
+          try {
+            raw.release();
+          } catch (releaseError) {
+            return reject(releaseError);
+          }
+          if (queryError) reject(this.translate(queryError));
+          else resolve(shapeResult(result) as QueryResult<R>);
+        });
       });
     });
   }

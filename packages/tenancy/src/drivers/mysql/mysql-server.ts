@@ -15,7 +15,7 @@ import mysql from 'mysql2';
 import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer, type TenantSchema } from '../../connections/types.js';
 import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
 import { assertDatabaseName, quoteMysqlIdentifier } from '../../names.js';
-import { createMysqlKysely } from './mysql-driver.js';
+import { type ResultNeutralPlugin, createMysqlKysely } from './mysql-driver.js';
 import { SchemaScopedMysqlDialect } from './schema-scoped-mysql-dialect.js';
 
 export interface MysqlServerConfig {
@@ -53,7 +53,9 @@ export const SCHEMA_TRANSFORMER_CACHE_SIZE = 32;
  * It is built only when a query is built, from a bounded set shared by the server; a
  * precompiled query never needs one. Sharing is safe: a transform runs synchronously.
  */
-class TenantSchemaPlugin implements KyselyPlugin {
+class TenantSchemaPlugin implements ResultNeutralPlugin {
+  readonly resultNeutral = true;
+
   constructor(
     readonly schema: string,
     readonly shared: LRUCache<string, WithSchemaPlugin>,
