@@ -45,6 +45,13 @@ export class Tenancy {
   readonly dbPrefix: string;
   readonly #invalidation: InvalidationBus | undefined;
   readonly #logger: TenancyLogger;
+  /**
+   * The handle of each record the cache holds, made once. A record stays the same object while
+   * its entry lives (a registry read makes a new one), so a request finds its handle with one
+   * lookup, where the server's and the database's lookups (an LRU of as many entries as tenants)
+   * and a new object each took their turn.
+   */
+  readonly #handles = new WeakMap<TenantRecord, TenantHandle>();
 
   constructor(deps: TenancyDeps) {
     this.registry = deps.registry;
@@ -108,7 +115,12 @@ export class Tenancy {
   /** The handle of a servable record (the errors of {@link servable} otherwise). */
   #handle(name: string, record: TenantRecord | undefined): TenantHandle {
     const tenant = servable(name, record);
-    return { tenant, db: this.connections.forTenant(tenant) };
+    let handle = this.#handles.get(tenant);
+    if (handle === undefined) {
+      handle = { tenant, db: this.connections.forTenant(tenant) };
+      this.#handles.set(tenant, handle);
+    }
+    return handle;
   }
 
   /** Drops the cached entry here and tells other processes to do the same. Never throws. */
