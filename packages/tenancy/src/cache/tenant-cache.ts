@@ -132,19 +132,28 @@ export class TenantCache {
    * confirm it). Counted as lookup counts it. Throws InvalidTenantNameError for an impossible name.
    */
   peek(name: string): { readonly record: TenantRecord | undefined } | undefined {
-    return this.#cached(validTenantKey(name));
+    // Only checked keys are stored, so a name found as it is needs no check: the pattern test,
+    // lower-casing and reserved-name lookup are skipped for nearly every request. Any other
+    // name (upper case, expired, missing, impossible) is checked and looked up by its key.
+    return this.#fresh(name) ?? this.#cached(validTenantKey(name));
   }
 
-  /** {@link peek} by the already checked key. */
-  #cached(key: string): Entry | undefined {
+  /** The fresh entry stored under `key`, counted as a hit. */
+  #fresh(key: string): Entry | undefined {
     // Answered at once, without lru-cache's fetch machinery (a status object and promises on
     // every request); anything else goes through lookup's fetch.
     const fresh = this.#lru.get(key, FRESH_ONLY);
     if (fresh !== undefined) {
       if (fresh.record) this.stats.hits++;
       else this.stats.negativeHits++;
-      return fresh;
     }
+    return fresh;
+  }
+
+  /** {@link peek} by the already checked key. */
+  #cached(key: string): Entry | undefined {
+    const fresh = this.#fresh(key);
+    if (fresh !== undefined) return fresh;
     // At 10,000 tenants and a 30 s TTL about one request in six finds its entry expired; without
     // this, each of those took lookup's promise path though nothing was left to ask.
     const confirmed = this.#confirmedByAnsweredVersion(key);
