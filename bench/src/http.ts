@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     distribution: { type: 'string', default: 'uniform,skewed' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '4' },
+    /** Seconds of the same load, unmeasured, right before each measured run (see the run loop). */
+    settle: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     runs: { type: 'string', default: '3' },
     settings: { type: 'string', default: 'both' },
@@ -232,9 +234,16 @@ async function scenario(name: string, tenants: number, distribution: string, set
             await new Promise((r) => setTimeout(r, 100));
           }
         })();
+        // A server sits idle while the others run (30 to 40 s), and its first seconds of load after
+        // that cost every server 20 to 100% more CPU a request, and let the tenant cache's entries
+        // expire (30 s TTL), which a server under steady load renews a few hundred a second. So each
+        // run starts with `--settle` seconds of the same load, unmeasured except for its errors
+        // and connections: the runs measure the steady state the warm-up is there for.
+        const settle = Number(args.settle) > 0 ? await load(servers[target]!.port, Number(args.settle), connections, pick) : { errors: 0 };
         const cpuBefore = servers[target]!.cpuTimes();
         const dbBefore = DB_PID === undefined ? undefined : processCpuTimes(DB_PID);
-        const result = await load(servers[target]!.port, duration, connections, pick);
+        const measured = await load(servers[target]!.port, duration, connections, pick);
+        const result = { ...measured, errors: measured.errors + settle.errors };
         const cpuAfter = servers[target]!.cpuTimes();
         const dbAfter = DB_PID === undefined ? undefined : processCpuTimes(DB_PID);
         const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, result.requests);
