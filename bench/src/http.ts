@@ -3,7 +3,7 @@
  *   ref-fixed   node:http + one mysql2 pool on one fixed database       (upper bound, few tenants)
  *   ref-mapped  node:http + one pool, tenant name -> database directly   (upper bound at N tenants)
  *   ref-hono    as ref-mapped, on Hono + @hono/node-server                 (the framework's own floor)
- * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --runs 3 --settings both --compare ../other-checkout --rate 3000]
+ * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --runs 3 --settle 2 --settings both --compare ../other-checkout --rate 3000]
  *        --rate N holds every server at N requests a second: CPU µs/req at a fixed load is much
  *        steadier on a shared machine than saturation throughput.
  *        pnpm bench -- --cleanup     drops the benchmark tenants and registry
@@ -374,7 +374,7 @@ async function main() {
   }
   const rss = (target: Target) => rows.filter((r) => r.target === target).map((r) => `${r.scenario} [${r.settings}]: ${r.peakRssMiB?.toFixed(0)} MiB`);
   const summary = [
-    `Medians of ${args.runs} runs of ${args.duration} s, ${args.connections} connections, autocannon in the same process as the harness. Each server was first warmed with one request to every tenant and ${args.warmup} s of the scenario's load.`,
+    `Medians of ${args.runs} runs of ${args.duration} s, ${args.connections} connections, autocannon in the same process as the harness. Each server was first warmed with one request to every tenant and ${args.warmup} s of the scenario's load, and each run began with ${args.settle} s of the same load, unmeasured but for its errors and connections.`,
     `TENANCY_MAX_CONNECTIONS=${MAX_CONNECTIONS} (+${REGISTRY_CONNECTIONS} registry); references use one pool of ${MAX_CONNECTIONS}. Servers run one process each; the load generator shares the 2 cores with them and MariaDB.`,
     `"CPU µs/req (sys)": the server process's CPU time (all threads, user + system; the system part in brackets) per request answered. "MariaDB CPU µs/req": MariaDB's CPU time during that server's run per request it answered (the connection sampler's query every 100 ms included, the same for every server).`,
     `API peak RSS: ${rss('api').join('; ')}.`,
