@@ -135,7 +135,11 @@ export class TenantCache {
     // Only checked keys are stored, so a name found as it is needs no check: the pattern test,
     // lower-casing and reserved-name lookup are skipped for nearly every request. Any other
     // name (upper case, expired, missing, impossible) is checked and looked up by its key.
-    return this.#fresh(name) ?? this.#cached(validTenantKey(name));
+    const fresh = this.#fresh(name);
+    if (fresh !== undefined) return fresh;
+    const key = validTenantKey(name);
+    // A name that is its own key has just been looked up fresh: only the expired case is left.
+    return key === name ? this.#confirmed(key) : this.#cached(key);
   }
 
   /** The fresh entry stored under `key`, counted as a hit. */
@@ -152,8 +156,11 @@ export class TenantCache {
 
   /** {@link peek} by the already checked key. */
   #cached(key: string): Entry | undefined {
-    const fresh = this.#fresh(key);
-    if (fresh !== undefined) return fresh;
+    return this.#fresh(key) ?? this.#confirmed(key);
+  }
+
+  /** An expired entry that the shared version read confirms, counted as a miss. */
+  #confirmed(key: string): Entry | undefined {
     // At 10,000 tenants and a 30 s TTL about one request in six finds its entry expired; without
     // this, each of those took lookup's promise path though nothing was left to ask.
     const confirmed = this.#confirmedByAnsweredVersion(key);
