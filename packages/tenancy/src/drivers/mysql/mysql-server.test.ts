@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import mysql from 'mysql2';
 import { MysqlServer, formatQuery, mysqlPoolOptions } from './mysql-server.js';
 
@@ -51,5 +53,40 @@ describe('the pools’ query formatting', () => {
     expect(await query("select '?' as q", [])).toEqual([{ q: '?' }]);
     expect(await query("select 'x' as q")).toEqual([{ q: 'x' }]);
     await expect(query('select ? as a', [])).rejects.toMatchObject({ code: 'ER_PARSE_ERROR' });
+  });
+});
+
+describe('the pools’ connections', () => {
+  // A full GC on demand, without starting vitest's workers with --expose-gc.
+  setFlagsFromString('--expose-gc');
+  const collectGarbage = runInNewContext('gc') as () => void;
+
+  /** Heap held by `count` open connections of a pool made with `options`, per connection. */
+  async function heapPerConnection(options: mysql.PoolOptions, count = 8): Promise<number> {
+    const heapUsed = () => {
+      collectGarbage();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heapUsed();
+    const pool = mysql.createPool({ ...options, connectionLimit: count });
+    try {
+      const connections = await Promise.all(Array.from({ length: count }, () => pool.promise().getConnection()));
+      for (const connection of connections) connection.release();
+      return (heapUsed() - before) / count;
+    } finally {
+      await pool.promise().end();
+    }
+  }
+
+  it('do not each hold mysql2’s 16,000-slot prepared-statement cache', async () => {
+    const ours = mysqlPoolOptions('mysql://root@127.0.0.1:3306', 8);
+    expect(ours.maxPreparedStatements).toBe(16);
+    // mysql2's own default, measured beside ours: its cache alone is about half a MiB.
+    const { maxPreparedStatements: _, ...mysql2Default } = ours;
+    const withDefault = await heapPerConnection(mysql2Default);
+    const withOurs = await heapPerConnection(ours);
+    expect(withDefault - withOurs).toBeGreaterThan(256 * 1024);
+    // A caller's own value still wins.
+    expect(mysqlPoolOptions('mysql://root@127.0.0.1:3306', 1, { maxPreparedStatements: 500 }).maxPreparedStatements).toBe(500);
   });
 });

@@ -103,6 +103,11 @@ export const DEFAULT_MYSQL_POOL_OPTIONS = {
   queueLimit: 0,
   supportBigNumbers: true,
   charset: 'utf8mb4',
+  // mysql2 gives every connection a prepared-statement cache that preallocates four arrays of
+  // this many slots: about 0.5 MiB of heap a connection at its default of 16,000, kept for the
+  // connection's life and marked by every full GC. Nothing here prepares statements (Kysely's
+  // MySQL driver and ours send text queries), so a handful of slots is plenty.
+  maxPreparedStatements: 16,
 } satisfies mysql.PoolOptions;
 
 /** Builds the mysql2 pool options for a URL, keeping the password out of anything we log. */
