@@ -3,7 +3,7 @@
  *   ref-fixed   node:http + one mysql2 pool on one fixed database       (upper bound, few tenants)
  *   ref-mapped  node:http + one pool, tenant name -> database directly   (upper bound at N tenants)
  *   ref-hono    as ref-mapped, on Hono + @hono/node-server                 (the framework's own floor)
- * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --runs 3 --settle 2 --settings both --compare ../other-checkout --rate 3000]
+ * Usage: pnpm bench [-- --tenants 2,10000 --duration 10 --slices 5 --runs 3 --settle 1 --settings both --compare ../other-checkout --rate 3000]
  *        --rate N holds every server at N requests a second: CPU µs/req at a fixed load is much
  *        steadier on a shared machine than saturation throughput.
  *        pnpm bench -- --cleanup     drops the benchmark tenants and registry
@@ -29,7 +29,9 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '4' },
     /** Seconds of the same load, unmeasured, right before each measured run (see the run loop). */
-    settle: { type: 'string', default: '2' },
+    settle: { type: 'string', default: '1' },
+    /** A run's load for each server, cut into this many slices that the servers take in turn (see the run loop). */
+    slices: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     runs: { type: 'string', default: '3' },
     settings: { type: 'string', default: 'both' },
@@ -60,6 +62,10 @@ const tenantName = benchTenant;
 const RATE = args.rate === undefined ? undefined : Number(args.rate);
 if (RATE !== undefined && !(Number.isInteger(RATE) && RATE > 0)) throw new Error(`--rate must be a positive whole number of requests a second, not "${args.rate}"`);
 const MAX_CONNECTIONS = Number(args['max-connections']);
+const SLICES = Number(args.slices);
+if (!(Number.isInteger(SLICES) && SLICES > 0)) throw new Error(`--slices must be a positive whole number, not "${args.slices}"`);
+const SLICE_SECONDS = Number(args.duration) / SLICES;
+const SETTLE = Number(args.settle);
 const REGISTRY_CONNECTIONS = 4;
 /** MariaDB's process, for its CPU time per request (when it runs on this machine). */
 const DB_PID = databaseServerPid();
@@ -210,7 +216,6 @@ async function scenario(name: string, tenants: number, distribution: string, set
   await applySettings(settings);
   const servers = await startTargets(urls);
   const pick = pathPicker(tenants, distribution);
-  const duration = Number(args.duration);
   const connections = Number(args.connections);
   const rows: Row[] = TARGETS.map((target) => ({ scenario: name, settings, target, rps: 0, p50: 0, p99: 0, errors: 0, maxConnections: 0, cpuUs: 0, sysUs: 0, dbUs: 0, runs: [] }));
   try {
@@ -221,40 +226,56 @@ async function scenario(name: string, tenants: number, distribution: string, set
       await load(servers[target]!.port, Number(args.warmup), connections, pick);
     }
     for (let run = 1; run <= Number(args.runs); run++) {
-      // Each run starts one server further on, so no server always runs first, or always after
-      // the same neighbour: a drift in the machine or MariaDB within a run falls on each in turn.
-      for (let k = 0; k < TARGETS.length; k++) {
-        const i = (k + run - 1) % TARGETS.length;
-        const target = TARGETS[i]!;
-        let most = 0;
-        let sampling = true;
-        const sampling$ = (async () => {
-          while (sampling) {
-            most = Math.max(most, (await connectionsByUser(sampler, [USERS[target]]))[USERS[target]]!);
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        })();
-        // A server sits idle while the others run (30 to 40 s), and its first seconds of load after
-        // that cost every server 20 to 100% more CPU a request, and let the tenant cache's entries
-        // expire (30 s TTL), which a server under steady load renews a few hundred a second. So each
-        // run starts with `--settle` seconds of the same load, unmeasured except for its errors
-        // and connections: the runs measure the steady state the warm-up is there for.
-        const settle = Number(args.settle) > 0 ? await load(servers[target]!.port, Number(args.settle), connections, pick) : { errors: 0 };
-        const cpuBefore = servers[target]!.cpuTimes();
-        const dbBefore = DB_PID === undefined ? undefined : processCpuTimes(DB_PID);
-        const measured = await load(servers[target]!.port, duration, connections, pick);
-        const result = { ...measured, errors: measured.errors + settle.errors };
-        const cpuAfter = servers[target]!.cpuTimes();
-        const dbAfter = DB_PID === undefined ? undefined : processCpuTimes(DB_PID);
-        const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, result.requests);
-        const cpuUs = perRequest(cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system);
-        const sysUs = perRequest(cpuAfter.system - cpuBefore.system);
-        // MariaDB's time includes the sampler's one query every 100 ms: the same for every server.
-        const dbUs = dbBefore && dbAfter ? perRequest(dbAfter.user + dbAfter.system - dbBefore.user - dbBefore.system) : Number.NaN;
-        sampling = false;
-        await sampling$;
-        rows[i]!.runs.push({ ...result, maxConnections: most, cpuUs, sysUs, dbUs });
-        console.log(`  ${name} [${settings}] run ${run} ${LABEL[target].padEnd(17)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  connections ${most}  cpu ${cpuUs.toFixed(0)} µs/req (sys ${sysUs.toFixed(0)})  mariadb ${dbUs.toFixed(0)} µs/req`);
+      // A run gives each server `--duration` seconds of load in `--slices` slices, the servers
+      // taking turns slice by slice, each slice starting one server further on: the machine's
+      // speed drifts by a third within a minute, and a server measured in one block of the run
+      // caught a different machine from the others. Sliced, each server's run spans the whole
+      // run, so a drift falls on every server alike.
+      const totals = TARGETS.map(() => ({ requests: 0, seconds: 0, errors: 0, most: 0, cpu: 0, sys: 0, db: 0, p50: [] as number[], p99: [] as number[] }));
+      for (let slice = 0; slice < SLICES; slice++) {
+        for (let k = 0; k < TARGETS.length; k++) {
+          const i = (k + run - 1 + slice) % TARGETS.length;
+          const target = TARGETS[i]!;
+          const t = totals[i]!;
+          let sampling = true;
+          const sampling$ = (async () => {
+            while (sampling) {
+              t.most = Math.max(t.most, (await connectionsByUser(sampler, [USERS[target]]))[USERS[target]]!);
+              await new Promise((r) => setTimeout(r, 100));
+            }
+          })();
+          // A server sits idle while the others take their slices, and its first second of load
+          // after that costs more CPU a request (20 to 100% after 40 s idle) and finds tenant-cache
+          // entries expired that a server under steady load keeps renewed. So each slice starts
+          // with `--settle` seconds of the same load, unmeasured except for its errors and
+          // connections: the slices measure the steady state the warm-up is there for.
+          const settle = SETTLE > 0 ? await load(servers[target]!.port, SETTLE, connections, pick) : { errors: 0 };
+          const cpuBefore = servers[target]!.cpuTimes();
+          const dbBefore = DB_PID === undefined ? undefined : processCpuTimes(DB_PID);
+          const started = performance.now();
+          const measured = await load(servers[target]!.port, SLICE_SECONDS, connections, pick);
+          t.seconds += (performance.now() - started) / 1000;
+          const cpuAfter = servers[target]!.cpuTimes();
+          const dbAfter = DB_PID === undefined ? undefined : processCpuTimes(DB_PID);
+          sampling = false;
+          await sampling$;
+          t.requests += measured.requests;
+          t.errors += measured.errors + settle.errors;
+          t.cpu += cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system;
+          t.sys += cpuAfter.system - cpuBefore.system;
+          // MariaDB's time includes the sampler's one query every 100 ms: the same for every server.
+          t.db += dbBefore && dbAfter ? dbAfter.user + dbAfter.system - dbBefore.user - dbBefore.system : Number.NaN;
+          t.p50.push(measured.p50);
+          t.p99.push(measured.p99);
+        }
+      }
+      for (let i = 0; i < TARGETS.length; i++) {
+        const t = totals[i]!;
+        const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, t.requests);
+        // Latency percentiles are the median of the slices' own (autocannon gives no histogram to merge).
+        const result = { rps: t.requests / t.seconds, p50: median(t.p50), p99: median(t.p99), errors: t.errors, maxConnections: t.most, cpuUs: perRequest(t.cpu), sysUs: perRequest(t.sys), dbUs: perRequest(t.db) };
+        rows[i]!.runs.push(result);
+        console.log(`  ${name} [${settings}] run ${run} ${LABEL[TARGETS[i]!].padEnd(17)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  connections ${result.maxConnections}  cpu ${result.cpuUs.toFixed(0)} µs/req (sys ${result.sysUs.toFixed(0)})  mariadb ${result.dbUs.toFixed(0)} µs/req`);
       }
     }
   } finally {
@@ -374,7 +395,7 @@ async function main() {
   }
   const rss = (target: Target) => rows.filter((r) => r.target === target).map((r) => `${r.scenario} [${r.settings}]: ${r.peakRssMiB?.toFixed(0)} MiB`);
   const summary = [
-    `Medians of ${args.runs} runs of ${args.duration} s, ${args.connections} connections, autocannon in the same process as the harness. Each server was first warmed with one request to every tenant and ${args.warmup} s of the scenario's load, and each run began with ${args.settle} s of the same load, unmeasured but for its errors and connections.`,
+    `Medians of ${args.runs} runs of ${args.duration} s a server, ${args.connections} connections, autocannon in the same process as the harness. Each run cut every server's ${args.duration} s into ${SLICES} slices taken in turn; p50 and p99 are the medians of the slices' own. Each server was first warmed with one request to every tenant and ${args.warmup} s of the scenario's load, and each slice began with ${args.settle} s of the same load, unmeasured but for its errors and connections.`,
     `TENANCY_MAX_CONNECTIONS=${MAX_CONNECTIONS} (+${REGISTRY_CONNECTIONS} registry); references use one pool of ${MAX_CONNECTIONS}. Servers run one process each; the load generator shares the 2 cores with them and MariaDB.`,
     `"CPU µs/req (sys)": the server process's CPU time (all threads, user + system; the system part in brackets) per request answered. "MariaDB CPU µs/req": MariaDB's CPU time during that server's run per request it answered (the connection sampler's query every 100 ms included, the same for every server).`,
     `API peak RSS: ${rss('api').join('; ')}.`,
