@@ -191,6 +191,8 @@ interface Row {
   /** MariaDB's CPU time per request of this server (NaN when MariaDB is not on this machine). */
   dbUs: number;
   peakRssMiB?: number;
+  /** req/s against refs 1, 2 and 3: the median of the runs' own ratios. */
+  vs?: { fixed: number; mapped: number; hono: number };
   runs: Array<{ rps: number; p50: number; p99: number; errors: number; maxConnections: number; cpuUs: number; sysUs: number; dbUs: number }>;
 }
 
@@ -386,16 +388,22 @@ async function main() {
   ];
   for (let i = 0; i < rows.length; i += TARGETS.length) {
     const group = rows.slice(i, i + TARGETS.length);
-    const rps = (target: Target) => group.find((r) => r.target === target)!.rps;
+    // A ratio is taken within each run, where the servers took turns on the same machine, and
+    // the median of those is given: a run on a slower machine lowers both sides of its ratio.
+    const vs = (row: Row, target: Target) => {
+      const ref = group.find((r) => r.target === target)!;
+      return median(row.runs.map((run, j) => run.rps / ref.runs[j]!.rps));
+    };
     for (const row of group) {
+      row.vs = { fixed: vs(row, 'fixed'), mapped: vs(row, 'mapped'), hono: vs(row, 'hono') };
       table.push(
-        `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${row.cpuUs.toFixed(0)} (${row.sysUs.toFixed(0)}) | ${Number.isNaN(row.dbUs) ? '–' : row.dbUs.toFixed(0)} | ${(row.rps / rps('fixed')).toFixed(2)} | ${(row.rps / rps('mapped')).toFixed(2)} | ${(row.rps / rps('hono')).toFixed(2)} |`,
+        `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${row.cpuUs.toFixed(0)} (${row.sysUs.toFixed(0)}) | ${Number.isNaN(row.dbUs) ? '–' : row.dbUs.toFixed(0)} | ${row.vs.fixed.toFixed(2)} | ${row.vs.mapped.toFixed(2)} | ${row.vs.hono.toFixed(2)} |`,
       );
     }
   }
   const rss = (target: Target) => rows.filter((r) => r.target === target).map((r) => `${r.scenario} [${r.settings}]: ${r.peakRssMiB?.toFixed(0)} MiB`);
   const summary = [
-    `Medians of ${args.runs} runs of ${args.duration} s a server, ${args.connections} connections, autocannon in the same process as the harness. Each run cut every server's ${args.duration} s into ${SLICES} slices taken in turn; p50 and p99 are the medians of the slices' own. Each server was first warmed with one request to every tenant and ${args.warmup} s of the scenario's load, and each slice began with ${args.settle} s of the same load, unmeasured but for its errors and connections.`,
+    `Medians of ${args.runs} runs of ${args.duration} s a server, ${args.connections} connections, autocannon in the same process as the harness. Each run cut every server's ${args.duration} s into ${SLICES} slices taken in turn; req/s, CPU and connections are the run's whole, p50 and p99 the medians of the slices' own, and the "vs" columns the medians of the runs' own ratios. Each server was first warmed with one request to every tenant and ${args.warmup} s of the scenario's load, and each slice began with ${args.settle} s of the same load, unmeasured but for its errors and connections.`,
     `TENANCY_MAX_CONNECTIONS=${MAX_CONNECTIONS} (+${REGISTRY_CONNECTIONS} registry); references use one pool of ${MAX_CONNECTIONS}. Servers run one process each; the load generator shares the 2 cores with them and MariaDB.`,
     `"CPU µs/req (sys)": the server process's CPU time (all threads, user + system; the system part in brackets) per request answered. "MariaDB CPU µs/req": MariaDB's CPU time during that server's run per request it answered (the connection sampler's query every 100 ms included, the same for every server).`,
     `API peak RSS: ${rss('api').join('; ')}.`,
