@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
     distribution: { type: 'string', default: 'uniform,skewed' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '4' },
-    /** Seconds of the same load, unmeasured, right before each measured run (see the run loop). */
+    /** Seconds of the same load, unmeasured, right before each measured slice (see the run loop). */
     settle: { type: 'string', default: '1' },
     /** A run's load for each server, cut into this many slices that the servers take in turn (see the run loop). */
     slices: { type: 'string', default: '5' },
