@@ -192,7 +192,7 @@ interface Row {
   dbUs: number;
   peakRssMiB?: number;
   /** req/s against refs 1, 2 and 3: the median of the runs' own ratios. */
-  vs?: { fixed: number; mapped: number; hono: number };
+  vs: { fixed: number; mapped: number; hono: number };
   runs: Array<{ rps: number; p50: number; p99: number; errors: number; maxConnections: number; cpuUs: number; sysUs: number; dbUs: number }>;
 }
 
@@ -219,7 +219,7 @@ async function scenario(name: string, tenants: number, distribution: string, set
   const servers = await startTargets(urls);
   const pick = pathPicker(tenants, distribution);
   const connections = Number(args.connections);
-  const rows: Row[] = TARGETS.map((target) => ({ scenario: name, settings, target, rps: 0, p50: 0, p99: 0, errors: 0, maxConnections: 0, cpuUs: 0, sysUs: 0, dbUs: 0, runs: [] }));
+  const rows: Row[] = TARGETS.map((target) => ({ scenario: name, settings, target, rps: 0, p50: 0, p99: 0, errors: 0, maxConnections: 0, cpuUs: 0, sysUs: 0, dbUs: 0, vs: { fixed: 0, mapped: 0, hono: 0 }, runs: [] }));
   try {
     // Warm-up: one request to every tenant, then the scenario's own load. The runs measure the
     // steady state; what a tenant's first request costs is measured on its own (coldProbe).
@@ -284,6 +284,12 @@ async function scenario(name: string, tenants: number, distribution: string, set
     for (const row of rows) if (row.target === 'api' || row.target === 'other') row.peakRssMiB = servers[row.target]!.peakRssMiB();
     await Promise.all(Object.values(servers).map((s) => s!.stop()));
   }
+  // A ratio is taken within each run, where the servers took turns on the same machine, and
+  // the median of those is given: a run on a slower machine lowers both sides of its ratio.
+  const vs = (row: Row, target: Target) => {
+    const ref = rows.find((r) => r.target === target)!;
+    return median(row.runs.map((run, j) => run.rps / ref.runs[j]!.rps));
+  };
   for (const row of rows) {
     row.rps = median(row.runs.map((r) => r.rps));
     row.p50 = median(row.runs.map((r) => r.p50));
@@ -293,6 +299,7 @@ async function scenario(name: string, tenants: number, distribution: string, set
     row.dbUs = median(row.runs.map((r) => r.dbUs));
     row.errors = row.runs.reduce((sum, r) => sum + r.errors, 0);
     row.maxConnections = Math.max(...row.runs.map((r) => r.maxConnections));
+    row.vs = { fixed: vs(row, 'fixed'), mapped: vs(row, 'mapped'), hono: vs(row, 'hono') };
   }
   return rows;
 }
@@ -387,15 +394,7 @@ async function main() {
     `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (let i = 0; i < rows.length; i += TARGETS.length) {
-    const group = rows.slice(i, i + TARGETS.length);
-    // A ratio is taken within each run, where the servers took turns on the same machine, and
-    // the median of those is given: a run on a slower machine lowers both sides of its ratio.
-    const vs = (row: Row, target: Target) => {
-      const ref = group.find((r) => r.target === target)!;
-      return median(row.runs.map((run, j) => run.rps / ref.runs[j]!.rps));
-    };
-    for (const row of group) {
-      row.vs = { fixed: vs(row, 'fixed'), mapped: vs(row, 'mapped'), hono: vs(row, 'hono') };
+    for (const row of rows.slice(i, i + TARGETS.length)) {
       table.push(
         `| ${row.scenario} | ${row.settings} | ${LABEL[row.target]} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.maxConnections} | ${row.cpuUs.toFixed(0)} (${row.sysUs.toFixed(0)}) | ${Number.isNaN(row.dbUs) ? '–' : row.dbUs.toFixed(0)} | ${row.vs.fixed.toFixed(2)} | ${row.vs.mapped.toFixed(2)} | ${row.vs.hono.toFixed(2)} |`,
       );
