@@ -21,6 +21,7 @@ export const STATUS_BY_TENANCY_CODE = {
   tenant_exists: 409,
   database_exists: 409,
   database_missing: 409,
+  database_in_use: 409,
   invalid_state: 409,
   unknown_server: 400,
   registry_unavailable: 503,

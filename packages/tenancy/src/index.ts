@@ -14,6 +14,7 @@ export * from './connections/connection-manager.js';
 export * from './migrations/tenant-migrations.js';
 export * from './migrations/tenant-migrator.js';
 export * from './provisioning/provisioner.js';
+export * from './provisioning/physical-layout.js';
 export * from './provisioning/demo.js';
 export * from './tenancy.js';
 export { GuardedDialect, Lifecycle } from './drivers/guarded-dialect.js';

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RedisInvalidationBus } from './cache/redis-invalidation.js';
 import type { DatabaseLocation, ServerConfig, TenancyConfig } from './config.js';
@@ -8,6 +9,7 @@ import { MysqlServer } from './drivers/mysql/mysql-server.js';
 import { createSqliteRegistry } from './drivers/sqlite/sqlite-registry.js';
 import { SqliteFolderServer } from './drivers/sqlite/sqlite-folder-server.js';
 import type { TenancyLogger } from './logger.js';
+import { PhysicalLayout } from './provisioning/physical-layout.js';
 import type { TenantRegistry } from './registry/types.js';
 import { Tenancy, type TenancyDeps } from './tenancy.js';
 
@@ -32,6 +34,21 @@ export function createNodeServer(server: ServerConfig, maxConnections: number): 
   return new MysqlServer({ name: server.name, url: location.url, maxConnections });
 }
 
+/** A SQLite path made canonical: absolute, with symlinks followed where the path exists. */
+export function canonicalPath(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute;
+  }
+}
+
+/** The registry's place and the servers' physical identities, from a config (SQLite paths resolved). */
+export function createLayout(config: Pick<TenancyConfig, 'registry' | 'servers'>): PhysicalLayout {
+  return new PhysicalLayout({ registry: config.registry, servers: config.servers, resolvePath: canonicalPath });
+}
+
 /** Wires the whole core for a Node process from a validated config. */
 export function createTenancy(config: TenancyConfig, options: NodeTenancyOptions = {}): Tenancy {
   const { logger } = options;
@@ -43,6 +60,7 @@ export function createTenancy(config: TenancyConfig, options: NodeTenancyOptions
     }),
     dbPrefix: config.dbPrefix,
     cacheTtlMs: config.cacheTtlMs,
+    layout: createLayout(config),
     ...(config.redisUrl ? { invalidation: new RedisInvalidationBus({ url: config.redisUrl, ...(logger ? { logger } : {}) }) } : {}),
     ...(logger ? { logger } : {}),
     ...options.overrides,

@@ -7,6 +7,7 @@ import { TenantNotFoundError, TenantSuspendedError, TenantUnavailableError } fro
 import { type TenancyLogger, describeError, silentLogger } from './logger.js';
 import { TenantMigrator } from './migrations/tenant-migrator.js';
 import { DEFAULT_DB_PREFIX, tenantKey } from './names.js';
+import { PhysicalLayout } from './provisioning/physical-layout.js';
 import { Provisioner } from './provisioning/provisioner.js';
 import type { TenantRecord, TenantRegistry } from './registry/types.js';
 import { DEFAULT_CACHE_TTL_MS } from './config.js';
@@ -17,6 +18,12 @@ export interface TenancyDeps {
   readonly dbPrefix?: string;
   /** Where new tenants go; the first configured server by default. */
   readonly defaultServer?: string;
+  /**
+   * Which servers are one physical server and where the registry lives, so that no tenant takes,
+   * adopts or drops the registry's database. By default the servers of `connections` with the
+   * registry unknown (then only its tables give it away: TenantDatabaseServer.holdsRegistry).
+   */
+  readonly layout?: PhysicalLayout;
   readonly cacheTtlMs?: number;
   readonly negativeTtlMs?: number;
   readonly cacheMax?: number;
@@ -43,6 +50,8 @@ export class Tenancy {
   readonly migrator: TenantMigrator;
   readonly provisioner: Provisioner;
   readonly dbPrefix: string;
+  /** Which servers are one physical server, and which database is the registry's. */
+  readonly layout: PhysicalLayout;
   readonly #invalidation: InvalidationBus | undefined;
   readonly #logger: TenancyLogger;
   /**
@@ -57,6 +66,7 @@ export class Tenancy {
     this.registry = deps.registry;
     this.connections = deps.connections;
     this.dbPrefix = deps.dbPrefix ?? DEFAULT_DB_PREFIX;
+    this.layout = deps.layout ?? new PhysicalLayout({ servers: deps.connections.serverConfigs });
     this.#invalidation = deps.invalidation;
     this.#logger = deps.logger ?? silentLogger;
     this.cache = new TenantCache({
@@ -79,6 +89,7 @@ export class Tenancy {
       migrator: this.migrator,
       dbPrefix: this.dbPrefix,
       defaultServer,
+      layout: this.layout,
       onChange: (tenant) => this.invalidate(tenant),
     });
     this.#invalidation?.subscribe((message) => {

@@ -159,7 +159,8 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
         await expect(tenancy.provisioner.create(name), JSON.stringify(name)).rejects.toBeInstanceOf(InvalidTenantNameError);
         await expect(tenancy.resolve(name), JSON.stringify(name)).rejects.toBeInstanceOf(InvalidTenantNameError);
       }
-      for (const database of ['x`; drop database mysql; --', '../outside', 'a/b', 'mysql', 'a\0b', 'x'.repeat(65)]) {
+      // A server's own schema (`mysql`) is refused as in use: test/operator-safety.test.ts.
+      for (const database of ['x`; drop database mysql; --', '../outside', 'a/b', 'a\0b', 'x'.repeat(65)]) {
         await expect(tenancy.provisioner.create('okname', { database, adopt: true })).rejects.toBeInstanceOf(
           InvalidTenantNameError,
         );

@@ -1,5 +1,5 @@
 import { ConnectionManager, type TenantRegistry, Tenancy, type TenancyDeps, loadConfig } from '../src/index.js';
-import { createNodeServer, createRegistry } from '../src/node.js';
+import { createLayout, createNodeServer, createRegistry } from '../src/node.js';
 import type { TestEnvironment } from '../src/testing/index.js';
 
 /** Wraps a real registry and counts the lookups that reach it. */
@@ -24,6 +24,7 @@ export function countingRegistry(inner: TenantRegistry): TenantRegistry & { gets
     list: (...a: Parameters<TenantRegistry['list']>) => inner.list(...a),
     all: (...a: Parameters<TenantRegistry['all']>) => inner.all(...a),
     count: () => inner.count(),
+    findByDatabase: (...a: Parameters<TenantRegistry['findByDatabase']>) => inner.findByDatabase(...a),
     insert: (...a: Parameters<TenantRegistry['insert']>) => inner.insert(...a),
     setStatus: (...a: Parameters<TenantRegistry['setStatus']>) => inner.setStatus(...a),
     setSchemaVersion: (...a: Parameters<TenantRegistry['setSchemaVersion']>) => inner.setSchemaVersion(...a),
@@ -51,6 +52,7 @@ export function testTenancy(environment: TestEnvironment, options: TestTenancyOp
     }),
     dbPrefix: config.dbPrefix,
     cacheTtlMs: config.cacheTtlMs,
+    layout: createLayout(config),
     ...options.overrides,
   });
 }

@@ -1,7 +1,7 @@
 // The Deno entry: the same app on Deno.serve, the core on mysql2 pools (a Deno process lives long,
 // so pools are right here, as on Node). Node-only pieces (better-sqlite3, ioredis, prom-client) are
 // left out: the registry and tenant servers must be MySQL, and changes arrive within the cache TTL.
-import { ConfigError, ConnectionManager, Tenancy, type TenancyConfig, describeError, describeLocation, loadConfig } from '@tenantry/tenancy';
+import { ConfigError, ConnectionManager, PhysicalLayout, Tenancy, type TenancyConfig, describeError, describeLocation, loadConfig } from '@tenantry/tenancy';
 import { MysqlServer, createMysqlRegistry } from '@tenantry/tenancy/mysql';
 import { createApp } from '../app.js';
 import { createJsonLogger } from '../logger.js';
@@ -51,6 +51,7 @@ const tenancy = new Tenancy({
   }),
   dbPrefix: config.dbPrefix,
   cacheTtlMs: config.cacheTtlMs,
+  layout: new PhysicalLayout({ registry: config.registry, servers: config.servers }),
   logger,
 });
 

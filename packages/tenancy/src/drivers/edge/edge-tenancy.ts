@@ -2,6 +2,7 @@ import { type ServerConfig, type TenancyConfig, loadConfig } from '../../config.
 import { ConnectionManager } from '../../connections/connection-manager.js';
 import { ConfigError } from '../../errors.js';
 import type { TenancyLogger } from '../../logger.js';
+import { PhysicalLayout } from '../../provisioning/physical-layout.js';
 import type { TenantRegistry } from '../../registry/types.js';
 import { Tenancy, type TenancyDeps } from '../../tenancy.js';
 import { createMysqlRegistryOnPool } from '../mysql/mysql-registry.js';
@@ -108,6 +109,11 @@ export function createEdgeTenancy(config: EdgeConfig, options: EdgeTenancyOption
     }),
     dbPrefix: config.dbPrefix,
     cacheTtlMs: config.cacheTtlMs,
+    // Bindings stand for servers: two bindings to one server are told apart only by holdsRegistry.
+    layout: new PhysicalLayout({
+      registry: { kind: 'mysql', url: `hyperdrive://${config.registry.binding}`, database: config.registry.database },
+      servers,
+    }),
     ...(options.logger ? { logger: options.logger } : {}),
     ...options.overrides,
   });

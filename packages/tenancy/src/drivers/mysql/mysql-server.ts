@@ -15,6 +15,7 @@ import mysql from 'mysql2';
 import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer, type TenantSchema } from '../../connections/types.js';
 import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
 import { assertDatabaseName, quoteMysqlIdentifier } from '../../names.js';
+import { REGISTRY_TABLES } from '../../registry/registry-migrations.js';
 import { type ResultNeutralPlugin, createMysqlKysely } from './mysql-driver.js';
 import { SchemaScopedMysqlDialect } from './schema-scoped-mysql-dialect.js';
 
@@ -196,6 +197,14 @@ export class MysqlServer implements TenantDatabaseServer {
     await sql`drop database if exists ${sql.raw(quoteMysqlIdentifier(database))}`.execute(this.#root);
     this.#scoped.delete(database);
     this.#transformers.delete(database);
+  }
+
+  async holdsRegistry(database: string): Promise<boolean> {
+    assertDatabaseName(database);
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from information_schema.tables
+      where table_schema = ${database} and table_name in (${sql.join(REGISTRY_TABLES)})`.execute(this.#root);
+    return Number(rows[0]?.n) > 0;
   }
 
   async listDatabases(prefix: string): Promise<string[]> {
