@@ -40,8 +40,8 @@ export interface TenantHandle {
 }
 
 /**
- * The core in one object: resolve a tenant name to its record (cached), hand out the Kysely for
- * its database, provision and migrate. Owns the registry and the pools: `destroy()` closes them.
+ * The core in one object: a tenant name to its record (cached) and the Kysely for its database,
+ * provisioning and migrations. Owns the registry and the pools: `destroy()` closes them.
  */
 export class Tenancy {
   readonly registry: TenantRegistry;
@@ -99,28 +99,15 @@ export class Tenancy {
   }
 
   /**
-   * The registry record of a tenant that may be served now. Throws InvalidTenantNameError (no
-   * query made), TenantNotFoundError, TenantSuspendedError, TenantUnavailableError (being
-   * provisioned or deleted) or RegistryUnavailableError.
+   * The tenant and the Kysely for its database alone: the handle itself when the cache holds a
+   * fresh answer (the per-request path: no promise), a promise of it otherwise; `await` takes
+   * either. Throws (when it answers at once) or rejects with InvalidTenantNameError (no query
+   * made), TenantNotFoundError, TenantSuspendedError, TenantUnavailableError (being provisioned
+   * or deleted) or RegistryUnavailableError.
    */
-  async resolve(name: string): Promise<TenantRecord> {
-    return servable(name, await this.cache.lookup(name));
-  }
-
-  /** Resolves a tenant and returns the Kysely for its database. */
-  async tenant(name: string): Promise<TenantHandle> {
-    // As resolve(), without its own await: this runs on every request.
-    return this.#handle(name, await this.cache.lookup(name));
-  }
-
-  /**
-   * {@link tenant} without a promise when the cache holds a fresh answer for `name`: the handle,
-   * or the error tenant() would reject with, thrown (unknown, suspended or impossible name).
-   * Undefined when only tenant() can answer. For per-request paths: two async frames fewer.
-   */
-  cachedTenant(name: string): TenantHandle | undefined {
-    const fresh = this.cache.peek(name);
-    return fresh === undefined ? undefined : this.#handle(name, fresh.record);
+  tenant(name: string): TenantHandle | Promise<TenantHandle> {
+    const entry = this.cache.lookup(name);
+    return entry instanceof Promise ? entry.then((e) => this.#handle(name, e.record)) : this.#handle(name, entry.record);
   }
 
   /** The handle of a servable record (the errors of {@link servable} otherwise). */

@@ -1,4 +1,12 @@
-import { ConnectionManager, type TenantRegistry, Tenancy, type TenancyDeps, loadConfig } from '../src/index.js';
+import {
+  ConnectionManager,
+  type TenantHandle,
+  type TenantRecord,
+  type TenantRegistry,
+  Tenancy,
+  type TenancyDeps,
+  loadConfig,
+} from '../src/index.js';
 import { createLayout, createNodeServer, createRegistry } from '../src/node.js';
 import type { TestEnvironment } from '../src/testing/index.js';
 
@@ -56,6 +64,12 @@ export function testTenancy(environment: TestEnvironment, options: TestTenancyOp
     ...options.overrides,
   });
 }
+
+/** `tenancy.tenant(name)` as a promise, for `.rejects`: tenant() throws at once when it answers at once. */
+export const tenantAsync = async (tenancy: Tenancy, name: string): Promise<TenantHandle> => tenancy.tenant(name);
+
+/** The record `tenancy.tenant(name)` answers with, as a promise. */
+export const recordOf = async (tenancy: Tenancy, name: string): Promise<TenantRecord> => (await tenancy.tenant(name)).tenant;
 
 export const HOSTILE_NAMES: readonly string[] = [
   "a'b",

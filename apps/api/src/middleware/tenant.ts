@@ -6,7 +6,7 @@ import type { AppEnv } from '../types.js';
 export const TENANT_HEADER = 'X-Tenant';
 
 export interface TenantResolutionConfig {
-  readonly tenancy: Pick<Tenancy, 'tenant' | 'cachedTenant'>;
+  readonly tenancy: Pick<Tenancy, 'tenant'>;
   readonly identify: IdentifyMode;
   readonly baseDomain?: string | undefined;
 }
@@ -45,14 +45,14 @@ export function resolveTenant(config: TenantResolutionConfig): MiddlewareHandler
   return function resolveTenant(c, next) {
     const name = tenantNameOf(c, config);
     c.set('tenantName', name);
-    const cached = config.tenancy.cachedTenant(name);
-    if (cached !== undefined) {
-      c.set('tenant', cached);
+    const handle = config.tenancy.tenant(name);
+    if (!(handle instanceof Promise)) {
+      c.set('tenant', handle);
       return next();
     }
-    // Otherwise tenant() asks the cache's fetch (and the registry).
-    return config.tenancy.tenant(name).then((handle) => {
-      c.set('tenant', handle);
+    // Otherwise the cache asks the registry.
+    return handle.then((resolved) => {
+      c.set('tenant', resolved);
       return next();
     });
   };
