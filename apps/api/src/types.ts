@@ -1,4 +1,5 @@
-import type { IdentifyMode, Tenancy, TenantHandle } from '@tenantry/tenancy';
+import type { RequestIdVariables, TenancyEnv, TenancyVariables } from '@tenantry/hono';
+import type { IdentifyMode, Tenancy, TenantSchema } from '@tenantry/tenancy';
 import type { AppLogger } from './logger.js';
 import type { AppMetrics } from './metrics/types.js';
 
@@ -17,14 +18,13 @@ export interface AppDeps {
   readonly metrics?: AppMetrics;
 }
 
-/** Typed context of every handler (Hono's `Env`). */
+/**
+ * Typed context of every handler (Hono's `Env`): the request id always; the tenant's variables
+ * once the tenant resolved, which only the routes under the tenant middleware can rely on.
+ */
 export interface AppEnv {
-  Variables: {
-    /** The request's id (see requestLog): echoed in X-Request-Id, error bodies and log lines. */
-    requestId: string;
-    /** The tenant name as the request gave it (the response key of `GET /users`). */
-    tenantName?: string;
-    /** Set once the tenant resolved; routes under the tenant middleware can rely on it. */
-    tenant?: TenantHandle;
-  };
+  Variables: RequestIdVariables & Partial<TenancyVariables<TenantSchema>>;
 }
+
+/** Typed context of the routes under the tenant middleware. */
+export type TenantEnv = TenancyEnv<TenantSchema>;

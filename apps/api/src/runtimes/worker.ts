@@ -4,10 +4,8 @@
 import type { ExecutionContext, Hyperdrive } from '@cloudflare/workers-types/index.ts';
 import { ConfigError, describeError } from '@tenantry/tenancy';
 import { type EdgeConfig, createEdgeTenancy, loadEdgeConfig, serveInRequestScope } from '@tenantry/tenancy/edge';
-import type { Hono } from 'hono';
 import { createApp } from '../app.js';
 import { createJsonLogger } from '../logger.js';
-import type { AppEnv } from '../types.js';
 
 /** Vars (`DATABASE_URL`, `TENANCY_*`, secret `ADMIN_TOKEN`) and the Hyperdrive bindings they name. */
 export type WorkerEnv = Record<string, string | Hyperdrive | undefined>;
@@ -15,10 +13,10 @@ export type WorkerEnv = Record<string, string | Hyperdrive | undefined>;
 const logger = createJsonLogger((line) => console.log(line));
 
 /** Built on the first request of an isolate; the same for all later ones. */
-let app: Hono<AppEnv> | undefined;
+let app: ReturnType<typeof createApp> | undefined;
 let configError: string | undefined;
 
-function appFor(env: WorkerEnv): Hono<AppEnv> | undefined {
+function appFor(env: WorkerEnv): ReturnType<typeof createApp> | undefined {
   if (app || configError) return app;
   let config: EdgeConfig;
   try {
