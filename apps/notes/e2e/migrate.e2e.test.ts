@@ -20,6 +20,9 @@ const firstRelease = defineConfig<any>({
   connection: product.connection ?? {},
 });
 
+/** The `pinned` column of every note, read through the tenant's own Kysely (on MySQL it names the tenant's database). */
+const selectPinned = (db: Kysely<any>) => db.selectFrom('notes').select('pinned').execute();
+
 describe.each(TEST_DRIVERS)('tenantry --config apps/notes/tenantry.config.ts migrate on %s', (driver) => {
   let env: TestEnvironment;
   let current: Tenancy<NotesDatabase>;
@@ -34,8 +37,7 @@ describe.each(TEST_DRIVERS)('tenantry --config apps/notes/tenantry.config.ts mig
       expect(record.schemaVersion).toBe(1);
       const { db } = await old.tenant('early');
       await db.insertInto('notes').values({ title: 'from the first release', body: 'before pinning', created_at: new Date().toISOString() }).execute();
-      const columns = (await db.introspection.getTables()).find((t) => t.name === 'notes')!.columns.map((c) => c.name);
-      expect(columns).not.toContain('pinned');
+      await expect(selectPinned(db)).rejects.toThrow(/pinned/);
     } finally {
       await old.destroy();
     }
@@ -53,11 +55,10 @@ describe.each(TEST_DRIVERS)('tenantry --config apps/notes/tenantry.config.ts mig
     expect(migrated.results).toEqual([{ tenant: 'early', status: 'applied', applied: ['0002_notes_pinned'], version: 2 }]);
     expect((await current.registry.get('early'))?.schemaVersion).toBe(2);
 
-    const { db } = await current.tenant('early');
-    const columns = (await db.introspection.getTables()).find((t) => t.name === 'notes')!.columns.map((c) => c.name);
-    expect(columns).toContain('pinned');
+    const { db } = (await current.tenant('early')) as { db: Kysely<any> };
+    expect(await selectPinned(db)).toEqual([{ pinned: 0 }]);
     // Through the tenant's Kysely, so that on MySQL the query names the tenant's database.
-    const applied = await (db as unknown as Kysely<any>).selectFrom('tenantry_migration').select('name').orderBy('name').execute();
+    const applied = await db.selectFrom('tenantry_migration').select('name').orderBy('name').execute();
     expect(applied.map((r) => r.name)).toEqual(['0001_notes', '0002_notes_pinned']);
 
     // The note of the first release is served with the new column, and can be pinned.
