@@ -161,6 +161,15 @@ describe.each(TEST_DRIVERS)('notes app on %s', (driver) => {
     }
     expect(await (await checks.notes[':id'].$get({ param: { id: String(longest.id) } })).json()).toEqual(longest);
 
+    const huge = await app.request('/checks/notes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'big', body: 'x'.repeat(200_000) }),
+    });
+    expect(huge.status).toBe(413);
+    expect((await errorOf(huge)).code).toBe('payload_too_large');
+    expect((await (await checks.notes.$get({ query: {} })).json()).notes).toEqual([longest]);
+
     for (const id of ['0', 'abc', '-1', '1.5', '9'.repeat(16)]) {
       const res = await checks.notes[':id'].$get({ param: { id } });
       expect(res.status, id).toBe(400);
