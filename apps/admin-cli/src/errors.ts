@@ -1,24 +1,20 @@
 import { CommanderError } from 'commander';
 
-/** The command line itself is wrong: a bad flag, a missing `--yes`, a name that cannot be a tenant. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  /** In `--json` error documents, beside the core's codes. */
-  readonly code = 'usage';
-}
-
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export type ExitCode = typeof EXIT_OK | typeof EXIT_FAILED | typeof EXIT_USAGE;
 
-/** Core error codes that mean the invocation (its arguments or its environment) is wrong, not the work. */
-const USAGE_ERROR_CODES: ReadonlySet<string> = new Set(['invalid_tenant_name', 'invalid_config']);
+/**
+ * Error codes that mean the invocation (its arguments, its environment or its config file) is
+ * wrong, not the work: the core's UsageError (`usage`, which product commands throw too), an
+ * impossible tenant name, a bad configuration.
+ */
+const USAGE_ERROR_CODES: ReadonlySet<string> = new Set(['usage', 'invalid_tenant_name', 'invalid_config']);
 
 /** 0 success, 1 the work failed, 2 usage error. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-  if (error instanceof UsageError) return EXIT_USAGE;
   // By code rather than instanceof TenancyError: the core is loaded only once a command runs.
   if (USAGE_ERROR_CODES.has(errorCode(error))) return EXIT_USAGE;
   return EXIT_FAILED;

@@ -1,4 +1,5 @@
 import type { Tenancy } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../src/schema.js';
 import { TEST_DRIVERS, type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractCases, seedContractTenants } from './contract-cases.js';
@@ -9,7 +10,7 @@ const MANY_TENANTS = 30;
 
 describe.each(TEST_DRIVERS)('the Node server on %s', (driver) => {
   let env: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<TenantDatabase>;
   let server: RunningServer;
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 // The Deno entry (dist/runtimes/deno.js under the `deno` npm package's binary) on MariaDB, against
 // the same contract cases as the Node server and the Worker.
 import type { Tenancy } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../src/schema.js';
 import { type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractCases, seedContractTenants } from './contract-cases.js';
@@ -11,7 +12,7 @@ const TENANTS = 10;
 
 describe('the Deno server on MariaDB', () => {
   let env: TestEnvironment;
-  let admin: Tenancy;
+  let admin: Tenancy<TenantDatabase>;
   let server: RunningServer;
 
   beforeAll(async () => {

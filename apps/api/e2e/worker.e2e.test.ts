@@ -2,6 +2,7 @@
 // local Hyperdrive binding, against the same contract cases as the Node and Deno servers.
 import { fileURLToPath } from 'node:url';
 import type { Tenancy } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../src/schema.js';
 import { type TestEnvironment, createTestEnvironment, withMysqlRoot } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { unstable_startWorker } from 'wrangler';
@@ -14,7 +15,7 @@ const TENANTS = 10;
 
 describe('the Worker in workerd through Hyperdrive', () => {
   let env: TestEnvironment;
-  let admin: Tenancy;
+  let admin: Tenancy<TenantDatabase>;
   let worker: Awaited<ReturnType<typeof unstable_startWorker>>;
   let url: string;
   const output: string[] = [];

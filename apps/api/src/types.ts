@@ -1,10 +1,12 @@
-import type { IdentifyMode, Tenancy, TenantHandle } from '@tenantry/tenancy';
+import type { Tenancy, TenantHandle } from '@tenantry/tenancy';
+import type { TenantDatabase } from './schema.js';
+import type { IdentifyMode } from './settings.js';
 import type { AppLogger } from './logger.js';
 import type { AppMetrics } from './metrics/types.js';
 
 /** What `createApp` needs; every runtime builds these itself (the app reads no environment). */
 export interface AppDeps {
-  readonly tenancy: Tenancy;
+  readonly tenancy: Tenancy<TenantDatabase>;
   /** Every request's line goes through its `request` writer when it has one. */
   readonly logger: AppLogger;
   /** How a request names its tenant; `path` (`/:tenant/users`) by default. */
@@ -25,6 +27,6 @@ export interface AppEnv {
     /** The tenant name as the request gave it (the response key of `GET /users`). */
     tenantName?: string;
     /** Set once the tenant resolved; routes under the tenant middleware can rely on it. */
-    tenant?: TenantHandle;
+    tenant?: TenantHandle<TenantDatabase>;
   };
 }

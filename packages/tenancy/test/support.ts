@@ -1,6 +1,8 @@
-import { ConnectionManager, type TenantRegistry, Tenancy, type TenancyDeps, loadConfig } from '../src/index.js';
-import { createNodeServer, createRegistry } from '../src/node.js';
+import type { Migration } from 'kysely';
+import { type CreateTenancyOptions, type TenantRegistry, type Tenancy, createTenancy, loadConfig } from '../src/index.js';
+import { nodeRuntime } from '../src/node.js';
 import type { TestEnvironment } from '../src/testing/index.js';
+import { type NotesDatabase, notesProduct } from './fixture-product.js';
 
 /** Wraps a real registry and counts the lookups that reach it. */
 /** Counts row reads (`gets`, versioned or not) and registry version reads (`versions`). */
@@ -37,21 +39,18 @@ export function countingRegistry(inner: TenantRegistry): TenantRegistry & { gets
 export interface TestTenancyOptions {
   readonly env?: Record<string, string>;
   readonly registry?: TenantRegistry;
-  readonly overrides?: Partial<Omit<TenancyDeps, 'registry' | 'connections'>>;
+  /** Migrations instead of the fixture product's. */
+  readonly migrations?: Readonly<Record<string, Migration>>;
+  readonly overrides?: CreateTenancyOptions['overrides'];
 }
 
-/** A Tenancy on a test environment, the way createTenancy builds one, with hooks for tests. */
-export function testTenancy(environment: TestEnvironment, options: TestTenancyOptions = {}): Tenancy {
-  const config = loadConfig({ ...environment.env, ...options.env });
-  return new Tenancy({
-    registry: options.registry ?? createRegistry(config.registry),
-    connections: new ConnectionManager({
-      servers: config.servers,
-      factory: (server) => createNodeServer(server, config.maxConnections),
-    }),
-    dbPrefix: config.dbPrefix,
-    cacheTtlMs: config.cacheTtlMs,
-    ...options.overrides,
+/** A Tenancy of the fixture product on a test environment, built as every runtime builds one. */
+export function testTenancy(environment: TestEnvironment, options: TestTenancyOptions = {}): Tenancy<NotesDatabase> {
+  const product = options.migrations ? { ...notesProduct, migrations: options.migrations } : notesProduct;
+  return createTenancy(product, {
+    settings: loadConfig({ ...environment.env, ...options.env }),
+    runtime: nodeRuntime(),
+    overrides: { ...options.overrides, ...(options.registry ? { registry: options.registry } : {}) },
   });
 }
 

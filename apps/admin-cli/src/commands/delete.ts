@@ -1,5 +1,4 @@
-import { TenantNotFoundError, assertTenantName } from '@tenantry/tenancy';
-import { UsageError } from '../errors.js';
+import { TenantNotFoundError, UsageError, assertTenantName } from '@tenantry/tenancy';
 import { type TenantJson, tenantJson } from '../format.js';
 import type { CommandModule } from './types.js';
 

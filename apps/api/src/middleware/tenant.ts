@@ -1,6 +1,7 @@
-import { type IdentifyMode, InvalidTenantNameError, type Tenancy } from '@tenantry/tenancy';
+import { InvalidTenantNameError, type Tenancy } from '@tenantry/tenancy';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
+import type { IdentifyMode } from '../settings.js';
 import type { AppEnv } from '../types.js';
 
 export const TENANT_HEADER = 'X-Tenant';

@@ -12,7 +12,7 @@ import {
 } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import mysql from 'mysql2';
-import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer, type TenantSchema } from '../../connections/types.js';
+import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer } from '../../connections/types.js';
 import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
 import { assertDatabaseName, quoteMysqlIdentifier } from '../../names.js';
 import { type ResultNeutralPlugin, createMysqlKysely } from './mysql-driver.js';
@@ -138,7 +138,7 @@ export class MysqlServer implements TenantDatabaseServer {
   readonly #end: () => Promise<void>;
   readonly #lifecycle: Lifecycle;
   readonly #root: Kysely<any>;
-  readonly #scoped = new LRUCache<string, Kysely<TenantSchema>>({ max: SCOPED_KYSELY_CACHE_SIZE });
+  readonly #scoped = new LRUCache<string, Kysely<any>>({ max: SCOPED_KYSELY_CACHE_SIZE });
   readonly #transformers: LRUCache<string, WithSchemaPlugin>;
 
   constructor(config: MysqlServerConfig | SharedPoolMysqlServerConfig) {
@@ -160,12 +160,12 @@ export class MysqlServer implements TenantDatabaseServer {
     this.#root = createMysqlKysely(this.#pool, this.name, this.#lifecycle);
   }
 
-  database(database: string): Kysely<TenantSchema> {
+  database(database: string): Kysely<any> {
     this.#lifecycle.assertAlive();
     let db = this.#scoped.get(database);
     if (!db) {
       assertDatabaseName(database);
-      db = this.#root.withPlugin(new TenantSchemaPlugin(database, this.#transformers)) as Kysely<TenantSchema>;
+      db = this.#root.withPlugin(new TenantSchemaPlugin(database, this.#transformers));
       this.#scoped.set(database, db);
     }
     return db;
