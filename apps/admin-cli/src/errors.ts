@@ -8,9 +8,10 @@ export type ExitCode = typeof EXIT_OK | typeof EXIT_FAILED | typeof EXIT_USAGE;
 /**
  * Error codes that mean the invocation (its arguments, its environment or its config file) is
  * wrong, not the work: the core's UsageError (`usage`, which product commands throw too), an
- * impossible tenant name, a bad configuration.
+ * impossible tenant name, a bad configuration, and `database_in_use`: a database no tenant may
+ * have (the registry's, another tenant's).
  */
-const USAGE_ERROR_CODES: ReadonlySet<string> = new Set(['usage', 'invalid_tenant_name', 'invalid_config']);
+const USAGE_ERROR_CODES: ReadonlySet<string> = new Set(['usage', 'invalid_tenant_name', 'invalid_config', 'database_in_use']);
 
 /** 0 success, 1 the work failed, 2 usage error. */
 export function exitCodeFor(error: unknown): ExitCode {

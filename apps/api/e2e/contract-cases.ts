@@ -1,9 +1,11 @@
 // The HTTP contract, once, for every runtime: the Node server, the Worker in workerd and the Deno
 // server each start themselves, then call `contractCases` to run these same cases against it.
+import { createClient, tenantClient } from '@tenantry/client';
 import type { Tenancy } from '@tenantry/tenancy';
 import { seedDemo } from '../src/demo.js';
 import type { TenantDatabase } from '../src/schema.js';
 import { expect, it } from 'vitest';
+import type { AppType } from '../src/app.js';
 import { eventually, rawGet, runConcurrently } from './helpers.js';
 
 /** The server under test, known once its suite's `beforeAll` has run. */
@@ -80,6 +82,11 @@ export function hostileNames(prefix: string): string[] {
   ];
 }
 
+/** The `error.code` of an error answer (the typed client knows the success bodies only). */
+export async function errorCode(res: { json(): Promise<unknown> }): Promise<string> {
+  return ((await res.json()) as { error: { code: string } }).error.code;
+}
+
 /** Registers the contract's cases (`it`) in the calling `describe`. */
 export function contractCases(target: () => ContractTarget, options: ContractOptions): void {
   const port = () => new URL(target().url).port;
@@ -97,8 +104,10 @@ export function contractCases(target: () => ContractTarget, options: ContractOpt
   });
 
   it('keys the answer by the name as the URL gives it (names are case-insensitive)', async () => {
-    const res = await fetch(`${target().url}/tenanta/users`);
-    expect(await res.json()).toEqual({ tenanta: ['userA', 'userB'] });
+    const res = await createClient<AppType>(target().url)[':tenant'].users.$get({ param: { tenant: 'tenanta' } });
+    const body = await res.json();
+    expect(body.tenanta).toEqual(['userA', 'userB']);
+    expect(Object.keys(body)).toEqual(['tenanta']);
   });
 
   it('answers 404 with the error body for an unknown tenant', async () => {
@@ -127,23 +136,29 @@ export function contractCases(target: () => ContractTarget, options: ContractOpt
     const base = `${target().url}/TenantB/users`;
     const post = (body: string, type = 'application/json') =>
       fetch(base, { method: 'POST', body, headers: { 'content-type': type } });
+    // The typed client: a route whose answer changes type breaks this file's type check.
+    const tenantB = tenantClient<AppType>(target().url, 'TenantB');
+    const usersOf = async (client: typeof tenantB) => (await client.users.$get()).json();
 
-    const created = await post(JSON.stringify({ username: 'userZ' }));
+    const created = await tenantB.users.$post({ json: { username: 'userZ' } });
     expect(created.status).toBe(201);
-    const user = (await created.json()) as { id: number; username: string };
+    const user = await created.json();
     expect(user).toEqual({ id: expect.any(Number), username: 'userZ' });
+    const id = String(user.id);
 
-    expect(await (await fetch(`${base}/${user.id}`)).json()).toEqual(user);
-    expect(await (await fetch(base)).json()).toEqual({ TenantB: ['userA', 'userC', 'userZ'] });
+    const fetched: typeof user = await (await tenantB.users[':id'].$get({ param: { id } })).json();
+    expect(fetched).toEqual(user);
+    expect((await usersOf(tenantB)).TenantB).toEqual(['userA', 'userC', user.username]);
     // The other tenant does not see it.
-    expect(await (await fetch(`${target().url}/TenantA/users`)).json()).toEqual({ TenantA: ['userA', 'userB'] });
+    expect(await usersOf(tenantClient<AppType>(target().url, 'TenantA'))).toEqual({ TenantA: ['userA', 'userB'] });
 
-    expect((await fetch(`${base}/${user.id}`, { method: 'DELETE' })).status).toBe(204);
-    const gone = await fetch(`${base}/${user.id}`);
+    const deleted: 204 = (await tenantB.users[':id'].$delete({ param: { id } })).status;
+    expect(deleted).toBe(204);
+    const gone = await tenantB.users[':id'].$get({ param: { id } });
     expect(gone.status).toBe(404);
-    expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('user_not_found');
-    expect((await fetch(`${base}/${user.id}`, { method: 'DELETE' })).status).toBe(404);
-    expect(await (await fetch(base)).json()).toEqual({ TenantB: ['userA', 'userC'] });
+    expect(await errorCode(gone)).toBe('user_not_found');
+    expect((await tenantB.users[':id'].$delete({ param: { id } })).status).toBe(404);
+    expect(await usersOf(tenantB)).toEqual({ TenantB: ['userA', 'userC'] });
 
     const bad: [string, string?][] = [
       ['{}'],
@@ -162,7 +177,7 @@ export function contractCases(target: () => ContractTarget, options: ContractOpt
     for (const [body, type] of bad) {
       const res = await post(body, type);
       expect(res.status, body).toBe(400);
-      expect(((await res.json()) as { error: { code: string } }).error.code, body).toBe('invalid_input');
+      expect(await errorCode(res), body).toBe('invalid_input');
     }
     const huge = await post(JSON.stringify({ username: 'x'.repeat(100_000) }));
     expect(huge.status).toBe(413);

@@ -1,9 +1,11 @@
 // The Deno entry (dist/runtimes/deno.js under the `deno` npm package's binary) on MariaDB, against
 // the same contract cases as the Node server and the Worker.
+import { createClient } from '@tenantry/client';
 import type { Tenancy } from '@tenantry/tenancy';
 import type { TenantDatabase } from '../src/schema.js';
 import { type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppType } from '../src/app.js';
 import { contractCases, seedContractTenants } from './contract-cases.js';
 import { type RunningServer, adminTenancy, denoCommand, startServer } from './helpers.js';
 
@@ -30,8 +32,9 @@ describe('the Deno server on MariaDB', () => {
 
   it('runs on Deno and serves /healthz and /readyz', async () => {
     expect(server.output()).toContain('"runtime":"deno"');
-    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    const client = createClient<AppType>(server.url);
+    expect(await (await client.healthz.$get()).json()).toEqual({ status: 'ok' });
+    expect(await (await client.readyz.$get()).json()).toEqual({ status: 'ready' });
   });
 
   contractCases(() => ({ url: server.url, prefix: env.prefix, admin, cacheTtlMs: CACHE_TTL_MS }), {

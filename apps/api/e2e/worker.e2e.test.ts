@@ -1,11 +1,13 @@
 // The Worker entry in workerd (wrangler's unstable_startWorker), on the real MariaDB through a
 // local Hyperdrive binding, against the same contract cases as the Node and Deno servers.
 import { fileURLToPath } from 'node:url';
+import { createClient } from '@tenantry/client';
 import type { Tenancy } from '@tenantry/tenancy';
 import type { TenantDatabase } from '../src/schema.js';
 import { type TestEnvironment, createTestEnvironment, withMysqlRoot } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { unstable_startWorker } from 'wrangler';
+import type { AppType } from '../src/app.js';
 import { contractCases, seedContractTenants } from './contract-cases.js';
 import { EDGE_USER, createEdgeUser, edgeConnectionString } from './edge-support.js';
 import { adminTenancy, eventually, runConcurrently } from './helpers.js';
@@ -58,8 +60,9 @@ describe('the Worker in workerd through Hyperdrive', () => {
   });
 
   it('serves /healthz and /readyz (the registry through Hyperdrive)', async () => {
-    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' });
+    const client = createClient<AppType>(url);
+    expect(await (await client.healthz.$get()).json()).toEqual({ status: 'ok' });
+    expect(await (await client.readyz.$get()).json()).toEqual({ status: 'ready' });
   });
 
   it('shares one registry lookup between concurrent first requests without hanging or a cross-request warning', async () => {

@@ -15,10 +15,10 @@ describe('runtime split', () => {
     expect(packages.filter((p) => /^(node:|prom-client|@hono\/node-server|@tenantry\/tenancy\/)/.test(p))).toEqual([]);
     expect(packages).toEqual([
       '@hono/zod-validator',
+      '@tenantry/hono',
       '@tenantry/tenancy',
       'hono',
       'hono/body-limit',
-      'hono/http-exception',
       'hono/route',
       'hono/router/pattern-router',
       'kysely',

@@ -8,14 +8,12 @@ import {
   describeLocation,
   loadConfig,
 } from '@tenantry/tenancy';
-import type { Hono } from 'hono';
-import { createApp } from './app.js';
+import { type AppType, createApp } from './app.js';
 import type { AppLogger } from './logger.js';
 import type { AppMetrics } from './metrics/types.js';
 import product from './product.js';
 import type { TenantDatabase } from './schema.js';
 import { type HttpSettings, loadHttpSettings } from './settings.js';
-import type { AppEnv } from './types.js';
 
 export interface ServiceOptions {
   /** `process.env`, `Deno.env.toObject()` or a Worker's env: read here and nowhere else. */
@@ -29,7 +27,7 @@ export interface ServiceOptions {
 
 /** The service of one process or isolate: the app and what it runs on. */
 export interface Service {
-  readonly app: Hono<AppEnv>;
+  readonly app: AppType;
   readonly tenancy: Tenancy<TenantDatabase>;
   readonly settings: TenancyConfig;
   readonly http: HttpSettings;

@@ -1,4 +1,5 @@
-import type { Tenancy, TenantHandle } from '@tenantry/tenancy';
+import type { RequestIdVariables, TenancyEnv, TenancyVariables } from '@tenantry/hono';
+import type { Tenancy } from '@tenantry/tenancy';
 import type { TenantDatabase } from './schema.js';
 import type { IdentifyMode } from './settings.js';
 import type { AppLogger } from './logger.js';
@@ -19,14 +20,13 @@ export interface AppDeps {
   readonly metrics?: AppMetrics;
 }
 
-/** Typed context of every handler (Hono's `Env`). */
+/**
+ * Typed context of every handler (Hono's `Env`): the request id always; the tenant's variables
+ * once the tenant resolved, which only the routes under the tenant middleware can rely on.
+ */
 export interface AppEnv {
-  Variables: {
-    /** The request's id (see requestLog): echoed in X-Request-Id, error bodies and log lines. */
-    requestId: string;
-    /** The tenant name as the request gave it (the response key of `GET /users`). */
-    tenantName?: string;
-    /** Set once the tenant resolved; routes under the tenant middleware can rely on it. */
-    tenant?: TenantHandle<TenantDatabase>;
-  };
+  Variables: RequestIdVariables & Partial<TenancyVariables<TenantDatabase>>;
 }
+
+/** Typed context of the routes under the tenant middleware. */
+export type TenantEnv = TenancyEnv<TenantDatabase>;

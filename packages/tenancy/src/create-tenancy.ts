@@ -4,6 +4,7 @@ import { ConnectionManager } from './connections/connection-manager.js';
 import type { TenantDatabaseServer } from './connections/types.js';
 import { ConfigError } from './errors.js';
 import { type TenancyLogger, silentLogger } from './logger.js';
+import { PhysicalLayout } from './provisioning/physical-layout.js';
 import type { TenantRegistry } from './registry/types.js';
 import { Tenancy, type TenancyDeps } from './tenancy.js';
 import type { TenantryConfig } from './tenantry-config.js';
@@ -18,6 +19,8 @@ export interface TenancyRuntime {
   readonly name: string;
   /** The kinds of location this runtime reaches; a config naming another is refused before anything opens. */
   readonly reaches: readonly DatabaseLocation['kind'][];
+  /** The canonical form of a SQLite path (absolute, symlinks followed), so two spellings of one folder are one server. */
+  readonly resolvePath?: (path: string) => string;
   /** The registry at `location` (one of the kinds in `reaches`). */
   registry(location: DatabaseLocation, settings: TenancyConfig): TenantRegistry;
   /** A tenant database server; called on the server's first use. */
@@ -66,6 +69,11 @@ export function createTenancy<DB>(config: TenantryConfig<DB>, options: CreateTen
     connections: new ConnectionManager<DB>({ servers: settings.servers, factory: (server) => runtime.server(server, settings) }),
     migrations,
     dbPrefix: settings.dbPrefix,
+    layout: new PhysicalLayout({
+      registry: settings.registry,
+      servers: settings.servers,
+      ...(runtime.resolvePath ? { resolvePath: runtime.resolvePath } : {}),
+    }),
     cacheTtlMs: settings.cacheTtlMs,
     logger,
     ...overrides,

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'tenant_exists',
   'database_exists',
   'database_missing',
+  'database_in_use',
   'invalid_state',
   'unknown_server',
   'registry_unavailable',
@@ -70,6 +71,32 @@ export class DatabaseExistsError extends TenancyError {
       `database "${database}" already exists; adopt it explicitly or choose another database name`,
     );
   }
+}
+
+/** Who holds a database that a tenant may not take: another tenant, the registry, or the server itself. */
+export type DatabaseOwner = 'tenant' | 'registry' | 'server';
+
+/**
+ * The database is the registry's, a schema of the server itself, or another tenant's: no tenant
+ * may be created on it, adopt it, or drop it.
+ */
+export class DatabaseInUseError extends TenancyError {
+  constructor(
+    readonly database: string,
+    readonly owner: DatabaseOwner,
+    /** With owner `tenant`: the tenant that holds the database. */
+    readonly tenant?: string,
+    /** What was refused, after the owner: "it was not dropped". */
+    consequence?: string,
+  ) {
+    super('database_in_use', `${describeOwner(database, owner, tenant)}${consequence ? `; ${consequence}` : ''}`);
+  }
+}
+
+function describeOwner(database: string, owner: DatabaseOwner, tenant: string | undefined): string {
+  if (owner === 'registry') return `database ${database} is the registry's database`;
+  if (owner === 'server') return `database ${database} is a schema of the database server itself`;
+  return `database ${database} belongs to tenant ${tenant}`;
 }
 
 export class DatabaseMissingError extends TenancyError {

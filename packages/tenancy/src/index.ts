@@ -13,6 +13,7 @@ export * from './connections/types.js';
 export * from './connections/connection-manager.js';
 export * from './migrations/tenant-migrator.js';
 export * from './provisioning/provisioner.js';
+export * from './provisioning/physical-layout.js';
 export * from './tenancy.js';
 export * from './tenantry-config.js';
 export * from './create-tenancy.js';

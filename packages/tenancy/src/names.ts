@@ -27,6 +27,23 @@ export function tenantKey(name: string): string {
   return name.toLowerCase();
 }
 
+/** The schemas a MySQL/MariaDB server keeps for itself: never a tenant's. */
+export const SERVER_SCHEMAS: ReadonlySet<string> = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
+
+/**
+ * The comparison key of a database name. MariaDB on Linux and SQLite files on Linux tell case
+ * apart, other systems do not: two names that differ only in case count as one database, which
+ * refuses too much rather than too little.
+ */
+export function databaseKey(database: string): string {
+  return database.toLowerCase();
+}
+
+/** Whether `database` is one of the server's own schemas. */
+export function isServerSchema(database: string): boolean {
+  return SERVER_SCHEMAS.has(databaseKey(database));
+}
+
 /** Whether `name` can be a tenant name at all. Cheap: no I/O, safe on hostile input. */
 export function isValidTenantName(name: unknown): name is string {
   return typeof name === 'string' && TENANT_NAME.test(name) && !RESERVED_TENANT_NAMES.has(name.toLowerCase());

@@ -1,5 +1,6 @@
 // The core's Node runtime: MySQL and MariaDB through mysql2 pools, SQLite files through
 // better-sqlite3, invalidations over Redis, and the loader of a product's tenantry.config.ts.
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RedisInvalidationBus } from './cache/redis-invalidation.js';
 import type { DatabaseLocation, ServerConfig } from './config.js';
@@ -31,6 +32,17 @@ export function createNodeServer(server: ServerConfig, maxConnections: number): 
   return new MysqlServer({ name: server.name, url: location.url, maxConnections });
 }
 
+/** A SQLite path made canonical: absolute, with symlinks followed where the path exists. */
+export function canonicalPath(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute;
+  }
+}
+
+
 /**
  * What Node supplies to `createTenancy`: registries and tenant servers on MySQL or SQLite, and
  * Redis pub/sub for invalidations when `REDIS_URL` is set.
@@ -39,6 +51,7 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): TenancyRuntime {
   return {
     name: 'node',
     reaches: ['mysql', 'sqlite'],
+    resolvePath: canonicalPath,
     registry: (location) => createRegistry(location),
     server: (server, settings) => createNodeServer(server, settings.maxConnections),
     invalidation: (settings, logger) =>

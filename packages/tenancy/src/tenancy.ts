@@ -6,6 +6,7 @@ import { TenantNotFoundError, TenantSuspendedError, TenantUnavailableError } fro
 import { type TenancyLogger, describeError, silentLogger } from './logger.js';
 import { TenantMigrator } from './migrations/tenant-migrator.js';
 import { DEFAULT_DB_PREFIX, tenantKey } from './names.js';
+import { PhysicalLayout } from './provisioning/physical-layout.js';
 import { Provisioner } from './provisioning/provisioner.js';
 import type { TenantRecord, TenantRegistry } from './registry/types.js';
 import { DEFAULT_CACHE_TTL_MS } from './config.js';
@@ -19,6 +20,12 @@ export interface TenancyDeps<DB = any> {
   readonly dbPrefix?: string;
   /** Where new tenants go; the first configured server by default. */
   readonly defaultServer?: string;
+  /**
+   * Which servers are one physical server and where the registry lives, so that no tenant takes,
+   * adopts or drops the registry's database. By default the servers of `connections` with the
+   * registry unknown (then only its tables give it away: TenantDatabaseServer.holdsRegistry).
+   */
+  readonly layout?: PhysicalLayout;
   readonly cacheTtlMs?: number;
   readonly negativeTtlMs?: number;
   readonly cacheMax?: number;
@@ -34,8 +41,8 @@ export interface TenantHandle<DB = any> {
 }
 
 /**
- * The core in one object: resolve a tenant name to its record (cached), hand out the Kysely for
- * its database, provision and migrate. Owns the registry and the pools: `destroy()` closes them.
+ * The core in one object: a tenant name to its record (cached) and the Kysely for its database,
+ * provisioning and migrations. Owns the registry and the pools: `destroy()` closes them.
  * `DB` is the product's tenant database type (`createTenancy` takes it from the product's config).
  */
 export class Tenancy<DB = any> {
@@ -45,6 +52,8 @@ export class Tenancy<DB = any> {
   readonly migrator: TenantMigrator;
   readonly provisioner: Provisioner;
   readonly dbPrefix: string;
+  /** Which servers are one physical server, and which database is the registry's. */
+  readonly layout: PhysicalLayout;
   readonly #invalidation: InvalidationBus | undefined;
   readonly #logger: TenancyLogger;
   /**
@@ -59,6 +68,7 @@ export class Tenancy<DB = any> {
     this.registry = deps.registry;
     this.connections = deps.connections;
     this.dbPrefix = deps.dbPrefix ?? DEFAULT_DB_PREFIX;
+    this.layout = deps.layout ?? new PhysicalLayout({ servers: deps.connections.serverConfigs });
     this.#invalidation = deps.invalidation;
     this.#logger = deps.logger ?? silentLogger;
     this.cache = new TenantCache({
@@ -81,6 +91,7 @@ export class Tenancy<DB = any> {
       migrator: this.migrator,
       dbPrefix: this.dbPrefix,
       defaultServer,
+      layout: this.layout,
       onChange: (tenant) => this.invalidate(tenant),
     });
     this.#invalidation?.subscribe((message) => {
@@ -90,28 +101,15 @@ export class Tenancy<DB = any> {
   }
 
   /**
-   * The registry record of a tenant that may be served now. Throws InvalidTenantNameError (no
-   * query made), TenantNotFoundError, TenantSuspendedError, TenantUnavailableError (being
-   * provisioned or deleted) or RegistryUnavailableError.
+   * The tenant and the Kysely for its database alone: the handle itself when the cache holds a
+   * fresh answer (the per-request path: no promise), a promise of it otherwise; `await` takes
+   * either. Throws (when it answers at once) or rejects with InvalidTenantNameError (no query
+   * made), TenantNotFoundError, TenantSuspendedError, TenantUnavailableError (being provisioned
+   * or deleted) or RegistryUnavailableError.
    */
-  async resolve(name: string): Promise<TenantRecord> {
-    return servable(name, await this.cache.lookup(name));
-  }
-
-  /** Resolves a tenant and returns the Kysely for its database. */
-  async tenant(name: string): Promise<TenantHandle<DB>> {
-    // As resolve(), without its own await: this runs on every request.
-    return this.#handle(name, await this.cache.lookup(name));
-  }
-
-  /**
-   * {@link tenant} without a promise when the cache holds a fresh answer for `name`: the handle,
-   * or the error tenant() would reject with, thrown (unknown, suspended or impossible name).
-   * Undefined when only tenant() can answer. For per-request paths: two async frames fewer.
-   */
-  cachedTenant(name: string): TenantHandle<DB> | undefined {
-    const fresh = this.cache.peek(name);
-    return fresh === undefined ? undefined : this.#handle(name, fresh.record);
+  tenant(name: string): TenantHandle<DB> | Promise<TenantHandle<DB>> {
+    const entry = this.cache.lookup(name);
+    return entry instanceof Promise ? entry.then((e) => this.#handle(name, e.record)) : this.#handle(name, entry.record);
   }
 
   /** The handle of a servable record (the errors of {@link servable} otherwise). */

@@ -96,5 +96,11 @@ export interface CommandFormat {
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
-  readonly code = 'usage';
+  /** In `--json` error documents, beside the core's codes: `usage`, or the core's code it stands for. */
+  readonly code: string;
+
+  constructor(message: string, options?: { code?: string }) {
+    super(message);
+    this.code = options?.code ?? 'usage';
+  }
 }

@@ -16,7 +16,7 @@ import {
 import { createRegistry } from '../src/node.js';
 import { TEST_DRIVERS, TcpProxy, type TestEnvironment, createTestEnvironment, withMysqlRoot } from '../src/testing/index.js';
 import { NOTES_MIGRATIONS, type NotesDatabase } from './fixture-product.js';
-import { HOSTILE_NAMES, countingRegistry, sleep, testTenancy } from './support.js';
+import { HOSTILE_NAMES, countingRegistry, recordOf, sleep, tenantAsync, testTenancy } from './support.js';
 
 /** One contract, every driver: the same behaviour on MySQL and on SQLite. */
 describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
@@ -77,21 +77,21 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       expect(rows.map((r) => r.title)).toEqual(['userA', 'userB']);
 
       await tenancy.provisioner.suspend('Lifecycle');
-      await expect(tenancy.tenant('Lifecycle')).rejects.toBeInstanceOf(TenantSuspendedError);
+      await expect(tenantAsync(tenancy, 'Lifecycle')).rejects.toBeInstanceOf(TenantSuspendedError);
       await tenancy.provisioner.resume('Lifecycle');
-      expect((await tenancy.resolve('Lifecycle')).status).toBe('active');
+      expect((await recordOf(tenancy, 'Lifecycle')).status).toBe('active');
 
       await tenancy.provisioner.delete('Lifecycle');
       expect(await server().databaseExists(record.database)).toBe(false);
       expect(await tenancy.registry.get('Lifecycle')).toBeUndefined();
-      await expect(tenancy.resolve('Lifecycle')).rejects.toBeInstanceOf(TenantNotFoundError);
+      await expect(recordOf(tenancy, 'Lifecycle')).rejects.toBeInstanceOf(TenantNotFoundError);
     });
 
     it('re-running a create that stopped half way completes it', async () => {
       const database = databaseNameFor('HalfDone', environment.prefix);
       // What a crash right after the registry insert leaves behind.
       await tenancy.registry.insert({ name: 'HalfDone', database, server: 'default' });
-      await expect(tenancy.resolve('HalfDone')).rejects.toMatchObject({ code: 'tenant_unavailable' });
+      await expect(recordOf(tenancy, 'HalfDone')).rejects.toMatchObject({ code: 'tenant_unavailable' });
       const record = await tenancy.provisioner.create('HalfDone');
       expect(record.status).toBe('active');
       expect(await server().databaseExists(database)).toBe(true);
@@ -157,9 +157,10 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       const countBefore = await tenancy.registry.count();
       for (const name of HOSTILE_NAMES) {
         await expect(tenancy.provisioner.create(name), JSON.stringify(name)).rejects.toBeInstanceOf(InvalidTenantNameError);
-        await expect(tenancy.resolve(name), JSON.stringify(name)).rejects.toBeInstanceOf(InvalidTenantNameError);
+        await expect(recordOf(tenancy, name), JSON.stringify(name)).rejects.toBeInstanceOf(InvalidTenantNameError);
       }
-      for (const database of ['x`; drop database mysql; --', '../outside', 'a/b', 'mysql', 'a\0b', 'x'.repeat(65)]) {
+      // A server's own schema (`mysql`) is refused as in use: test/operator-safety.test.ts.
+      for (const database of ['x`; drop database mysql; --', '../outside', 'a/b', 'a\0b', 'x'.repeat(65)]) {
         await expect(tenancy.provisioner.create('okname', { database, adopt: true })).rejects.toBeInstanceOf(
           InvalidTenantNameError,
         );
@@ -172,7 +173,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       const registry = countingRegistry(createRegistry(loadConfig(environment.env).registry));
       const counted = testTenancy(environment, { registry });
       try {
-        for (const name of HOSTILE_NAMES) await expect(counted.resolve(name)).rejects.toBeInstanceOf(InvalidTenantNameError);
+        for (const name of HOSTILE_NAMES) await expect(recordOf(counted, name)).rejects.toBeInstanceOf(InvalidTenantNameError);
         expect(registry.gets).toBe(0);
       } finally {
         await counted.destroy();
@@ -202,71 +203,72 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
 
     it('100 concurrent resolves of a cold tenant make one registry query', async () => {
       const before = registry.gets;
-      const records = await Promise.all(Array.from({ length: 100 }, () => cached.resolve('cold')));
+      const records = await Promise.all(Array.from({ length: 100 }, () => recordOf(cached, 'cold')));
       expect(new Set(records.map((r) => r.name))).toEqual(new Set(['cold']));
       expect(registry.gets - before).toBe(1);
-      await cached.resolve('COLD');
+      await recordOf(cached, 'COLD');
       expect(registry.gets - before).toBe(1);
     });
 
-    it('cachedTenant answers a fresh entry at once, throws what tenant() rejects with, and leaves the rest to tenant()', async () => {
+    it('tenant() answers a fresh entry at once and throws what it would reject with; a promise otherwise', async () => {
       const { counting, short } = shortCached(300);
       try {
-        // Never looked up: only tenant() can answer, and asking made no query.
-        expect(short.cachedTenant('cold')).toBeUndefined();
+        expect(() => short.tenant('no spaces allowed')).toThrow(InvalidTenantNameError);
         expect(counting.gets).toBe(0);
-        expect(() => short.cachedTenant('no spaces allowed')).toThrow(InvalidTenantNameError);
-
-        const viaPromise = await short.tenant('cold');
+        // Never looked up: a promise, through the registry.
+        const first = short.tenant('cold');
+        expect(first).toBeInstanceOf(Promise);
+        const viaPromise = await first;
         const { gets, versions } = counting;
         const hits = short.cache.stats.hits;
-        const handle = short.cachedTenant('COLD');
+        const handle = short.tenant('COLD');
+        expect(handle).not.toBeInstanceOf(Promise);
         // The handle is made once per cached record.
         expect(handle).toBe(viaPromise);
-        expect(await handle!.db.selectFrom('notes').select('title').execute()).toEqual([]);
+        expect(await viaPromise.db.selectFrom('notes').select('title').execute()).toEqual([]);
         expect(short.cache.stats.hits).toBe(hits + 1);
 
-        await expect(short.tenant('nobody')).rejects.toBeInstanceOf(TenantNotFoundError);
-        expect(() => short.cachedTenant('nobody')).toThrow(TenantNotFoundError);
+        await expect(tenantAsync(short, 'nobody')).rejects.toBeInstanceOf(TenantNotFoundError);
+        expect(() => short.tenant('nobody')).toThrow(TenantNotFoundError);
         expect(counting.gets).toBe(gets + 1);
 
         await short.provisioner.suspend('cold');
-        await expect(short.tenant('cold')).rejects.toBeInstanceOf(TenantSuspendedError);
-        expect(() => short.cachedTenant('cold')).toThrow(TenantSuspendedError);
+        await expect(tenantAsync(short, 'cold')).rejects.toBeInstanceOf(TenantSuspendedError);
+        expect(() => short.tenant('cold')).toThrow(TenantSuspendedError);
         await short.provisioner.resume('cold');
         // A record read again is a new handle, with the new record and the same database.
         const resumed = await short.tenant('cold');
         expect(resumed.tenant.status).toBe('active');
-        expect(resumed).not.toBe(handle);
-        expect(resumed.db).toBe(handle!.db);
+        expect(resumed).not.toBe(viaPromise);
+        expect(resumed.db).toBe(viaPromise.db);
 
-        // Expired: undefined again, without a query; tenant() confirms it by the registry version.
+        // Expired, with no version read to confirm it: a promise again, which reads the version.
         await sleep(400);
-        const before = { gets: counting.gets, versions: counting.versions };
-        expect(short.cachedTenant('cold')).toBeUndefined();
-        expect({ gets: counting.gets, versions: counting.versions }).toEqual(before);
-        expect((await short.tenant('cold')).tenant.name).toBe('cold');
+        const expired = short.tenant('cold');
+        expect(expired).toBeInstanceOf(Promise);
+        expect((await expired).tenant.name).toBe('cold');
         expect(counting.versions).toBeGreaterThan(versions);
       } finally {
         await short.destroy();
       }
     });
 
-    it('cachedTenant also answers an expired entry that the shared version read has just confirmed', async () => {
+    it('tenant() also answers at once an expired entry that the shared version read has just confirmed', async () => {
       // A 2 s TTL: one version read confirms what expires within 200 ms of its start.
       const { counting, short } = shortCached(2000);
       try {
         await short.tenant('cold');
-        await expect(short.tenant('ghost-peek')).rejects.toBeInstanceOf(TenantNotFoundError);
+        await expect(tenantAsync(short, 'ghost-peek')).rejects.toBeInstanceOf(TenantNotFoundError);
         await sleep(2050);
-        // Expired, and no version read to confirm it: only tenant() can answer, and it reads the version.
-        expect(short.cachedTenant('cold')).toBeUndefined();
-        expect((await short.tenant('cold')).tenant.name).toBe('cold');
+        // Expired, and no version read to confirm it: a promise, which reads the version.
+        const expired = short.tenant('cold');
+        expect(expired).toBeInstanceOf(Promise);
+        expect((await expired).tenant.name).toBe('cold');
         const queries = { gets: counting.gets, versions: counting.versions };
         expect(queries).toEqual({ gets: 2, versions: 1 });
         // That answer confirms the other expired entry at once, without a promise or a query.
-        expect(() => short.cachedTenant('ghost-peek')).toThrow(TenantNotFoundError);
-        expect(short.cachedTenant('cold')?.tenant.name).toBe('cold');
+        expect(() => short.tenant('ghost-peek')).toThrow(TenantNotFoundError);
+        expect(short.tenant('cold')).toMatchObject({ tenant: { name: 'cold' } });
         expect({ gets: counting.gets, versions: counting.versions }).toEqual(queries);
         expect(short.cache.stats.revalidated).toBe(2);
 
@@ -274,10 +276,11 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
         await tenancy.provisioner.suspend('cold');
         try {
           await sleep(2050);
-          await expect(short.tenant('ghost-peek')).rejects.toBeInstanceOf(TenantNotFoundError);
+          await expect(tenantAsync(short, 'ghost-peek')).rejects.toBeInstanceOf(TenantNotFoundError);
           expect(counting.versions).toBe(2);
-          expect(short.cachedTenant('cold')).toBeUndefined();
-          await expect(short.tenant('cold')).rejects.toBeInstanceOf(TenantSuspendedError);
+          const moved = short.tenant('cold');
+          expect(moved).toBeInstanceOf(Promise);
+          await expect(moved).rejects.toBeInstanceOf(TenantSuspendedError);
           expect(counting.gets).toBe(4);
         } finally {
           await tenancy.provisioner.resume('cold');
@@ -289,13 +292,13 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
 
     it('remembers unknown names briefly, then confirms them by the registry version', async () => {
       const before = registry.gets;
-      await Promise.all(Array.from({ length: 50 }, () => expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError)));
-      for (let i = 0; i < 20; i++) await expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError);
+      await Promise.all(Array.from({ length: 50 }, () => expect(recordOf(cached, 'ghost')).rejects.toBeInstanceOf(TenantNotFoundError)));
+      for (let i = 0; i < 20; i++) await expect(recordOf(cached, 'ghost')).rejects.toBeInstanceOf(TenantNotFoundError);
       expect(registry.gets - before).toBe(1);
       expect(cached.cache.stats.negativeHits).toBeGreaterThanOrEqual(20);
       await sleep(400);
       const versions = registry.versions;
-      await expect(cached.resolve('ghost')).rejects.toBeInstanceOf(TenantNotFoundError);
+      await expect(recordOf(cached, 'ghost')).rejects.toBeInstanceOf(TenantNotFoundError);
       // Expired: the registry's version was read, and it had not changed, so the row was not.
       expect(registry.versions - versions).toBe(1);
       expect(registry.gets - before).toBe(1);
@@ -303,7 +306,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       await tenancy.provisioner.create('ghost');
       try {
         await sleep(400);
-        expect((await cached.resolve('ghost')).status).toBe('active');
+        expect((await recordOf(cached, 'ghost')).status).toBe('active');
         expect(registry.gets - before).toBe(2);
       } finally {
         await tenancy.provisioner.delete('ghost');
@@ -314,13 +317,13 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       const { counting: shortLived, short } = shortCached(300);
       try {
         const unknown = Array.from({ length: 40 }, (_, i) => `nobody-${i}`);
-        await Promise.all(unknown.map((n) => expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError)));
-        expect((await short.resolve('cold')).status).toBe('active');
+        await Promise.all(unknown.map((n) => expect(recordOf(short, n)).rejects.toBeInstanceOf(TenantNotFoundError)));
+        expect((await recordOf(short, 'cold')).status).toBe('active');
         expect(shortLived.gets).toBe(41);
         await sleep(350);
         await Promise.all([
-          ...unknown.map((n) => expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError)),
-          expect(short.resolve('cold')).resolves.toMatchObject({ status: 'active' }),
+          ...unknown.map((n) => expect(recordOf(short, n)).rejects.toBeInstanceOf(TenantNotFoundError)),
+          expect(recordOf(short, 'cold')).resolves.toMatchObject({ status: 'active' }),
         ]);
         expect(shortLived.gets).toBe(41);
         expect(shortLived.versions).toBe(1);
@@ -330,7 +333,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
         try {
           // Within the TTL the entry is trusted; after it, the changed version makes it read the row.
           await sleep(350);
-          await expect(short.resolve('cold')).rejects.toBeInstanceOf(TenantSuspendedError);
+          await expect(recordOf(short, 'cold')).rejects.toBeInstanceOf(TenantSuspendedError);
           expect(shortLived.gets).toBe(42);
         } finally {
           await tenancy.provisioner.resume('cold');
@@ -345,27 +348,27 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       const { counting, short } = shortCached(2000);
       try {
         const unknown = Array.from({ length: 20 }, (_, i) => `nobody-${i}`);
-        for (const n of unknown) await expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError);
-        expect((await short.resolve('cold')).status).toBe('active');
+        for (const n of unknown) await expect(recordOf(short, n)).rejects.toBeInstanceOf(TenantNotFoundError);
+        expect((await recordOf(short, 'cold')).status).toBe('active');
         expect(counting.gets).toBe(21);
         await sleep(2050);
         // The first expired lookup reads the version; the others, one after another, are kept by
         // that answer: no row read, no second version read, the same answers.
-        expect((await short.resolve('cold')).status).toBe('active');
-        for (const n of unknown) await expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError);
+        expect((await recordOf(short, 'cold')).status).toBe('active');
+        for (const n of unknown) await expect(recordOf(short, n)).rejects.toBeInstanceOf(TenantNotFoundError);
         expect(counting.gets).toBe(21);
         expect(counting.versions).toBe(1);
         expect(short.cache.stats.revalidated).toBe(21);
         // Kept for the TTL from the version read: still cached without another query.
-        expect((await short.resolve('cold')).status).toBe('active');
+        expect((await recordOf(short, 'cold')).status).toBe('active');
         expect(counting.versions + counting.gets).toBe(22);
 
         // A write by another process moves the version: the next expired entries read their rows.
         await tenancy.provisioner.suspend('cold');
         try {
           await sleep(2050);
-          await expect(short.resolve('cold')).rejects.toBeInstanceOf(TenantSuspendedError);
-          for (const n of unknown.slice(0, 3)) await expect(short.resolve(n)).rejects.toBeInstanceOf(TenantNotFoundError);
+          await expect(recordOf(short, 'cold')).rejects.toBeInstanceOf(TenantSuspendedError);
+          for (const n of unknown.slice(0, 3)) await expect(recordOf(short, n)).rejects.toBeInstanceOf(TenantNotFoundError);
           expect(counting.versions).toBe(2);
           expect(counting.gets).toBe(25);
         } finally {
@@ -379,15 +382,15 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     it('reads a row again after ten TTLs even when the version never moves', async () => {
       const { counting, short } = shortCached(100);
       try {
-        await short.resolve('cold');
+        await recordOf(short, 'cold');
         expect(counting.gets).toBe(1);
         for (let i = 0; i < 5; i++) {
           await sleep(120);
-          await short.resolve('cold');
+          await recordOf(short, 'cold');
         }
         expect(counting.gets).toBe(1);
         await sleep(600);
-        await short.resolve('cold');
+        await recordOf(short, 'cold');
         expect(counting.gets).toBe(2);
       } finally {
         await short.destroy();
@@ -395,19 +398,19 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     });
 
     it('a write through the library invalidates its entry at once', async () => {
-      await expect(cached.resolve('latecomer')).rejects.toBeInstanceOf(TenantNotFoundError);
+      await expect(recordOf(cached, 'latecomer')).rejects.toBeInstanceOf(TenantNotFoundError);
       await cached.provisioner.create('latecomer');
-      expect((await cached.resolve('latecomer')).status).toBe('active');
+      expect((await recordOf(cached, 'latecomer')).status).toBe('active');
       await cached.provisioner.suspend('latecomer');
-      await expect(cached.resolve('latecomer')).rejects.toBeInstanceOf(TenantSuspendedError);
+      await expect(recordOf(cached, 'latecomer')).rejects.toBeInstanceOf(TenantSuspendedError);
       await cached.provisioner.delete('latecomer');
-      await expect(cached.resolve('latecomer')).rejects.toBeInstanceOf(TenantNotFoundError);
+      await expect(recordOf(cached, 'latecomer')).rejects.toBeInstanceOf(TenantNotFoundError);
     });
 
     it('bounds memory under a flood of made-up names', async () => {
       const small = testTenancy(environment, { overrides: { cacheMax: 100 } });
       try {
-        for (let i = 0; i < 500; i++) await expect(small.resolve(`made-up-${i}`)).rejects.toBeInstanceOf(TenantNotFoundError);
+        for (let i = 0; i < 500; i++) await expect(recordOf(small, `made-up-${i}`)).rejects.toBeInstanceOf(TenantNotFoundError);
         expect(small.cache.size).toBeLessThanOrEqual(100);
       } finally {
         await small.destroy();
@@ -430,7 +433,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     }
     const flaky = testTenancy(environment, { env, overrides: { cacheTtlMs: 100 } });
     try {
-      expect((await flaky.resolve('steady')).status).toBe('active');
+      expect((await recordOf(flaky, 'steady')).status).toBe('active');
       // The registry goes away: a proxy cut on MySQL, a closed registry on SQLite.
       if (proxy) await proxy.stop();
       else await flaky.registry.destroy();
@@ -439,12 +442,12 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       expect(tenant.name).toBe('steady');
       expect(await db.selectFrom('notes').select('id').execute()).toEqual([]);
       expect(flaky.cache.stats.staleServed).toBeGreaterThanOrEqual(1);
-      await expect(flaky.resolve('never-seen')).rejects.toBeInstanceOf(RegistryUnavailableError);
+      await expect(recordOf(flaky, 'never-seen')).rejects.toBeInstanceOf(RegistryUnavailableError);
       await expect(flaky.registry.ping()).rejects.toBeInstanceOf(RegistryUnavailableError);
       if (proxy) {
         await proxy.start();
         await flaky.registry.ping();
-        await expect(flaky.resolve('never-seen')).rejects.toBeInstanceOf(TenantNotFoundError);
+        await expect(recordOf(flaky, 'never-seen')).rejects.toBeInstanceOf(TenantNotFoundError);
       }
     } finally {
       await flaky.destroy();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantNotFoundError, TenantSuspendedError, type Tenancy, type TenancyLogger } from '../src/index.js';
 import { RedisInvalidationBus } from '../src/node.js';
 import { TEST_REDIS_URL, type TestEnvironment, createTestEnvironment } from '../src/testing/index.js';
-import { sleep, testTenancy } from './support.js';
+import { recordOf, sleep, testTenancy } from './support.js';
 
 describe('invalidation over Redis', () => {
   let environment: TestEnvironment;
@@ -36,34 +36,34 @@ describe('invalidation over Redis', () => {
     const api = instance();
     const cli = instance();
     await sleep(300); // both subscribers connected
-    expect((await api.resolve('shared')).status).toBe('active');
+    expect((await recordOf(api, 'shared')).status).toBe('active');
     await cli.provisioner.suspend('shared');
     let seen: unknown;
     for (let i = 0; i < 50 && !(seen instanceof TenantSuspendedError); i++) {
-      seen = await api.resolve('shared').catch((e: unknown) => e);
+      seen = await recordOf(api, 'shared').catch((e: unknown) => e);
       if (!(seen instanceof TenantSuspendedError)) await sleep(20);
     }
     expect(seen).toBeInstanceOf(TenantSuspendedError);
     await cli.provisioner.resume('shared');
     await sleep(200);
-    expect((await api.resolve('shared')).status).toBe('active');
+    expect((await recordOf(api, 'shared')).status).toBe('active');
   });
 
   it('a new tenant is visible at once despite a cached "not found"', async () => {
     const api = instance();
     const cli = instance();
     await sleep(300);
-    await expect(api.resolve('newcomer')).rejects.toBeInstanceOf(TenantNotFoundError);
+    await expect(recordOf(api, 'newcomer')).rejects.toBeInstanceOf(TenantNotFoundError);
     await cli.provisioner.create('newcomer');
     await sleep(200);
-    expect((await api.resolve('newcomer')).name).toBe('newcomer');
+    expect((await recordOf(api, 'newcomer')).name).toBe('newcomer');
     await cli.provisioner.delete('newcomer');
   });
 
   it('a short-lived process publishes at once after it starts, and close() delivers it', async () => {
     const api = instance();
     await sleep(300);
-    await api.resolve('shared');
+    await recordOf(api, 'shared');
     const cli = testTenancy(environment, {
       overrides: { invalidation: new RedisInvalidationBus({ url: TEST_REDIS_URL, channel, publishOnly: true }) },
     });
@@ -71,7 +71,7 @@ describe('invalidation over Redis', () => {
     await cli.destroy();
     let seen: unknown;
     for (let i = 0; i < 50 && !(seen instanceof TenantSuspendedError); i++) {
-      seen = await api.resolve('shared').catch((e: unknown) => e);
+      seen = await recordOf(api, 'shared').catch((e: unknown) => e);
       if (!(seen instanceof TenantSuspendedError)) await sleep(20);
     }
     expect(seen).toBeInstanceOf(TenantSuspendedError);
@@ -86,7 +86,7 @@ describe('invalidation over Redis', () => {
     const lonely = instance('redis://127.0.0.1:1', logger);
     await lonely.provisioner.suspend('shared');
     expect((await lonely.registry.get('shared'))?.status).toBe('suspended');
-    await expect(lonely.resolve('shared')).rejects.toBeInstanceOf(TenantSuspendedError);
+    await expect(recordOf(lonely, 'shared')).rejects.toBeInstanceOf(TenantSuspendedError);
     await lonely.provisioner.resume('shared');
     expect(warnings.some((w) => w.includes('invalidation'))).toBe(true);
   });

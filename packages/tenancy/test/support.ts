@@ -1,5 +1,13 @@
 import type { Migration } from 'kysely';
-import { type CreateTenancyOptions, type TenantRegistry, type Tenancy, createTenancy, loadConfig } from '../src/index.js';
+import {
+  type CreateTenancyOptions,
+  type TenantHandle,
+  type TenantRecord,
+  type TenantRegistry,
+  type Tenancy,
+  createTenancy,
+  loadConfig,
+} from '../src/index.js';
 import { nodeRuntime } from '../src/node.js';
 import type { TestEnvironment } from '../src/testing/index.js';
 import { type NotesDatabase, notesProduct } from './fixture-product.js';
@@ -26,6 +34,7 @@ export function countingRegistry(inner: TenantRegistry): TenantRegistry & { gets
     list: (...a: Parameters<TenantRegistry['list']>) => inner.list(...a),
     all: (...a: Parameters<TenantRegistry['all']>) => inner.all(...a),
     count: () => inner.count(),
+    findByDatabase: (...a: Parameters<TenantRegistry['findByDatabase']>) => inner.findByDatabase(...a),
     insert: (...a: Parameters<TenantRegistry['insert']>) => inner.insert(...a),
     setStatus: (...a: Parameters<TenantRegistry['setStatus']>) => inner.setStatus(...a),
     setSchemaVersion: (...a: Parameters<TenantRegistry['setSchemaVersion']>) => inner.setSchemaVersion(...a),
@@ -53,6 +62,12 @@ export function testTenancy(environment: TestEnvironment, options: TestTenancyOp
     overrides: { ...options.overrides, ...(options.registry ? { registry: options.registry } : {}) },
   });
 }
+
+/** `tenancy.tenant(name)` as a promise, for `.rejects`: tenant() throws at once when it answers at once. */
+export const tenantAsync = async <DB>(tenancy: Tenancy<DB>, name: string): Promise<TenantHandle<DB>> => tenancy.tenant(name);
+
+/** The record `tenancy.tenant(name)` answers with, as a promise. */
+export const recordOf = async <DB>(tenancy: Tenancy<DB>, name: string): Promise<TenantRecord> => (await tenancy.tenant(name)).tenant;
 
 export const HOSTILE_NAMES: readonly string[] = [
   "a'b",

@@ -1,4 +1,4 @@
-import { type TenantRecord, UsageError, assertDatabaseName, assertTenantName, forEachConcurrent, tenantKey } from '@tenantry/tenancy';
+import { type TenantRecord, UsageError, assertDatabaseName, assertTenantName, forEachConcurrent, isServerSchema, tenantKey } from '@tenantry/tenancy';
 import { errorCode, errorLine } from '../errors.js';
 import { plural, table } from '../format.js';
 import type { CommandModule } from './types.js';
@@ -23,7 +23,8 @@ export interface CreateData {
 
 /**
  * Creates each named tenant (register, create the database, migrate, activate), `--concurrency`
- * at a time. Every name is checked before anything is created: one bad name refuses the whole
+ * at a time. Every name and its database are checked before anything is created: one bad name,
+ * or a database that is the registry's, a server schema or another tenant's, refuses the whole
  * command (exit 2). A tenant that fails does not stop the others (exit 1).
  */
 const create: CommandModule<CreateData> = {
@@ -40,7 +41,8 @@ const create: CommandModule<CreateData> = {
     }
     if (database !== undefined) {
       if (names.length > 1) throw new UsageError('--database names the database of one tenant; give one name with it');
-      assertDatabaseName(database);
+      // A server's own schema is valid but in use: the core says so, below.
+      if (!isServerSchema(database)) assertDatabaseName(database);
     }
     if (server !== undefined && !ctx.config.servers.some((s) => s.name === server)) {
       const known = ctx.config.servers.map((s) => s.name).join(', ');
@@ -48,17 +50,22 @@ const create: CommandModule<CreateData> = {
     }
 
     const { provisioner } = await ctx.tenancy();
+    const target = { ...(server === undefined ? {} : { server }), ...(database === undefined ? {} : { database }), adopt };
+    // Before anything is created: a database that is the registry's, the server's own or another
+    // tenant's refuses the whole command (exit 2), as a bad name does.
+    let refused: { error: unknown } | undefined;
+    await forEachConcurrent(names, DEFAULT_CREATE_CONCURRENCY, async (name) => {
+      if (refused) return;
+      await provisioner.assertCanCreate(name, target).catch((error: unknown) => void (refused ??= { error }));
+    });
+    if (refused) throw refused.error;
     const progress = ctx.progress('create', names.length);
     const byName = new Map<string, CreateResultJson>();
     try {
       await forEachConcurrent(names, (options.concurrency as number | undefined) ?? DEFAULT_CREATE_CONCURRENCY, async (name) => {
         let result: CreateResultJson;
         try {
-          const record: TenantRecord = await provisioner.create(name, {
-            ...(server === undefined ? {} : { server }),
-            ...(database === undefined ? {} : { database }),
-            adopt,
-          });
+          const record: TenantRecord = await provisioner.create(name, target);
           result = {
             tenant: record.name,
             status: 'created',

@@ -1,4 +1,5 @@
-import { TenantNotFoundError, UsageError, assertTenantName } from '@tenantry/tenancy';
+import { type TenantRecord, UsageError, assertTenantName } from '@tenantry/tenancy';
+import { errorCode, errorLine } from '../errors.js';
 import { type TenantJson, tenantJson } from '../format.js';
 import type { CommandModule } from './types.js';
 
@@ -10,7 +11,9 @@ export interface DeleteData {
 
 /**
  * Deletes a tenant: marks it `deleting`, drops its database (unless `--keep-database`), removes
- * the registry row. Without `--yes` it only says what it would drop, and exits 2.
+ * the registry row. Without `--yes` it only says what it would drop, and exits 2. A database that
+ * is not the tenant's alone (the registry's, a server schema, another tenant's) is never dropped:
+ * exit 2, nothing changed.
  */
 const del: CommandModule<DeleteData> = {
   async run(ctx, { args, options }) {
@@ -18,8 +21,14 @@ const del: CommandModule<DeleteData> = {
     assertTenantName(name);
     const keepDatabase = options.keepDatabase === true;
     const tenancy = await ctx.tenancy();
-    const record = await tenancy.registry.get(name);
-    if (!record) throw new TenantNotFoundError(name);
+    let record: TenantRecord;
+    try {
+      record = await tenancy.provisioner.assertCanDelete(name, { keepDatabase });
+    } catch (error) {
+      if (errorCode(error) !== 'database_in_use') throw error;
+      const hint = `to remove only the registry row: tenantry delete ${name} --yes --keep-database`;
+      throw new UsageError(`${errorLine(error)}; ${hint}`, { code: 'database_in_use' });
+    }
     if (options.yes !== true) {
       const what = keepDatabase
         ? `it would remove the registry row of tenant "${record.name}" and keep database ${record.database} on server ${record.server}`

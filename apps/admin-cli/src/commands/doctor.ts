@@ -1,5 +1,4 @@
-import { basename, dirname, resolve } from 'node:path';
-import { type ServerConfig, type TenancyConfig, type TenantRecord, forEachConcurrent } from '@tenantry/tenancy';
+import { type TenantRecord, databaseKey, forEachConcurrent, isServerSchema } from '@tenantry/tenancy';
 import { errorLine } from '../errors.js';
 import { plural, table } from '../format.js';
 import type { CommandModule } from './types.js';
@@ -7,6 +6,11 @@ import type { CommandModule } from './types.js';
 export const DEFAULT_DOCTOR_CONCURRENCY = 4;
 
 export const FINDING_KINDS = [
+  /**
+   * A registry row whose database is not the tenant's alone: the registry's database, a schema of
+   * the server itself, or a database another row names on the same physical server.
+   */
+  'database_in_use',
   /** A registry row (active or suspended) whose database is not on its server. */
   'missing_database',
   /** A database whose name has the tenant prefix but that no registry row names. */
@@ -49,15 +53,17 @@ export interface DoctorData {
 const doctor: CommandModule<DoctorData> = {
   async run(ctx, { options }) {
     const tenancy = await ctx.tenancy();
-    const { registry, connections, migrator, dbPrefix } = tenancy;
+    const { registry, connections, migrator, dbPrefix, layout } = tenancy;
     const findings: Finding[] = [];
+    /** A server by what it reaches: two names of one server list and claim the same databases. */
+    const physical = (server: string) => layout.serverId(server) ?? server;
 
     const listed = new Map<string, Set<string>>();
     for (const server of ctx.config.servers) {
       try {
         const names = await connections.server(server.name).listDatabases(dbPrefix);
-        const own = registryDatabaseOn(ctx.config, server);
-        listed.set(server.name, new Set(names.filter((n) => n !== own)));
+        const own = layout.registryDatabaseOn(server.name);
+        listed.set(server.name, new Set(names.filter((n) => own === undefined || databaseKey(n) !== databaseKey(own))));
       } catch (error) {
         findings.push({
           kind: 'check_failed',
@@ -69,6 +75,8 @@ const doctor: CommandModule<DoctorData> = {
     }
 
     const claimed = new Map<string, Set<string>>();
+    /** Rows by physical server and database key, to find two rows naming one database. */
+    const byDatabase = new Map<string, TenantRecord[]>();
     let tenants = 0;
     const progress = ctx.progress('doctor', await registry.count());
     const check = async (record: TenantRecord) => {
@@ -82,9 +90,25 @@ const doctor: CommandModule<DoctorData> = {
         });
         return;
       }
-      let onServer = claimed.get(record.server);
-      if (!onServer) claimed.set(record.server, (onServer = new Set()));
+      let onServer = claimed.get(physical(record.server));
+      if (!onServer) claimed.set(physical(record.server), (onServer = new Set()));
       onServer.add(record.database);
+      const place = `${physical(record.server)}\u0000${databaseKey(record.database)}`;
+      byDatabase.set(place, [...(byDatabase.get(place) ?? []), record]);
+      const inUse = (what: string) => ({
+        ...at,
+        kind: 'database_in_use' as const,
+        detail: `tenant "${record.name}" names database ${record.database} on server ${record.server}, which is ${what}`,
+        hint: `remove the row alone, the database stays: tenantry delete ${record.name} --yes --keep-database`,
+      });
+      if (isServerSchema(record.database)) {
+        findings.push(inUse("a schema of the database server itself"));
+        return;
+      }
+      if (layout.isRegistryDatabase(record.server, record.database)) {
+        findings.push(inUse("the registry's database"));
+        return;
+      }
       if (record.status === 'provisioning' || record.status === 'deleting') {
         findings.push({
           ...at,
@@ -109,6 +133,11 @@ const doctor: CommandModule<DoctorData> = {
           detail: `tenant "${record.name}" is ${record.status} but database ${record.database} is not on server ${record.server}`,
           hint: `restore the database, or remove the row: tenantry delete ${record.name} --yes --keep-database`,
         });
+        return;
+      }
+      // Reached through another name of its server: only its tables tell the registry apart.
+      if (layout.mayBeRegistry(record.database) && (await server.holdsRegistry(record.database))) {
+        findings.push(inUse("the registry's database (its tables are there)"));
         return;
       }
       const pending = await migrator.pending(record);
@@ -147,11 +176,31 @@ const doctor: CommandModule<DoctorData> = {
       progress.stop();
     }
 
+    for (const rows of byDatabase.values()) {
+      if (rows.length < 2) continue;
+      for (const record of rows) {
+        const others = rows.filter((r) => r !== record).map((r) => `"${r.name}"`);
+        findings.push({
+          kind: 'database_in_use',
+          server: record.server,
+          database: record.database,
+          tenant: record.name,
+          status: record.status,
+          detail: `database ${record.database} of tenant "${record.name}" is also named by tenant ${others.join(', ')}: deleting one would drop the other's data`,
+          hint: 'keep the row of the tenant whose data it is; remove the other row alone: tenantry delete <name> --yes --keep-database',
+        });
+      }
+    }
+
     let databases = 0;
+    const listedIds = new Set<string>();
     for (const [server, names] of listed) {
+      // Another name of a server already listed: its databases are counted and claimed there.
+      if (listedIds.has(physical(server))) continue;
+      listedIds.add(physical(server));
       databases += names.size;
       for (const database of names) {
-        if (claimed.get(server)?.has(database)) continue;
+        if (claimed.get(physical(server))?.has(database)) continue;
         findings.push({
           kind: 'orphan_database',
           server,
@@ -184,22 +233,6 @@ const doctor: CommandModule<DoctorData> = {
 
 function key(f: Finding): string {
   return `${FINDING_KINDS.indexOf(f.kind)}:${f.tenant ?? ''}:${f.server}:${f.database ?? ''}`;
-}
-
-/** The registry's own database when it lives on this tenant server (it may share the prefix). */
-function registryDatabaseOn(config: TenancyConfig, server: ServerConfig): string | undefined {
-  const registry = config.registry;
-  const location = server.location;
-  if (registry.kind === 'mysql' && location.kind === 'mysql') {
-    const a = new URL(registry.url);
-    const b = new URL(location.url);
-    return a.hostname === b.hostname && (a.port || '3306') === (b.port || '3306') ? registry.database : undefined;
-  }
-  if (registry.kind === 'sqlite' && location.kind === 'sqlite') {
-    const file = resolve(registry.path);
-    return dirname(file) === resolve(location.path) && file.endsWith('.db') ? basename(file, '.db') : undefined;
-  }
-  return undefined;
 }
 
 export default doctor;

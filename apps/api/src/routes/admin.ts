@@ -18,6 +18,13 @@ const ListQuery = z.object({
 const NewTenant = z.object({
   name: z.string().min(1).max(200),
   server: z.string().min(1).max(63).optional(),
+  /** As the CLI's --database: the characters a database name may have; the core checks the rest. */
+  database: z
+    .string()
+    .regex(/^[A-Za-z0-9_$-]{1,64}$/, 'use 1 to 64 letters, digits, "_", "-" or "$"')
+    .optional(),
+  /** As the CLI's --adopt: register the existing `database` instead of creating one. */
+  adopt: z.boolean().optional(),
 });
 
 
@@ -51,8 +58,12 @@ export function adminRoutes(tenancy: Tenancy, token: string) {
       }),
       validate('json', NewTenant),
       async (c) => {
-        const { name, server } = c.req.valid('json');
-        const record = await tenancy.provisioner.create(name, server ? { server } : {});
+        const { name, server, database, adopt } = c.req.valid('json');
+        const record = await tenancy.provisioner.create(name, {
+          ...(server ? { server } : {}),
+          ...(database ? { database } : {}),
+          ...(adopt ? { adopt } : {}),
+        });
         return c.json(tenantSummary(record), 201);
       },
     )

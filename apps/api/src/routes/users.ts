@@ -1,14 +1,13 @@
 import { CompiledQuery, type Expression, type Kysely, createQueryId, sql } from 'kysely';
+import { respond } from '@tenantry/hono';
 import type { TenancyLogger, TenantHandle } from '@tenantry/tenancy';
-import { Hono } from 'hono';
+import { Hono, type TypedResponse } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { jsonString, jsonStrings } from '../json.js';
-import { respond } from '../middleware/request-log.js';
-import { tenantOf } from '../middleware/tenant.js';
 import type { TenantDatabase } from '../schema.js';
-import type { AppEnv } from '../types.js';
+import type { TenantEnv } from '../types.js';
 import { validate } from './validation.js';
 
 /** Rows read per query by `GET /users`: memory stays bounded whatever the tenant's size. */
@@ -92,6 +91,9 @@ export async function* usernamePages(
   }
 }
 
+/** The body of `GET /users`: the usernames under the tenant's name as the request gave it. */
+export type UsersList = { [tenant: string]: string[] };
+
 /** `{"<key>": [<usernames>]}` as one string. */
 const usersJson = (key: string, names: readonly string[]) => `{${jsonString(key)}:[${jsonStrings(names)}]}`;
 
@@ -147,9 +149,10 @@ export async function usersJsonBody(
 
 /** The tenant's users; mounted under the tenant middleware, whatever identifies the tenant. */
 export function usersRoutes(logger: TenancyLogger) {
-  return new Hono<AppEnv>()
+  return new Hono<TenantEnv>()
     .get('/users', async (c) => {
-      const { db, name } = tenantOf(c);
+      const db = c.get('db');
+      const name = c.get('tenantName');
       // The first page is read here: when it is the only one (nearly every tenant) the answer is
       // a plain string, with no generator or stream, and no async function between this and the
       // query.
@@ -163,7 +166,8 @@ export function usersRoutes(logger: TenancyLogger) {
                 error: error instanceof Error ? error.message : String(error),
               }),
             );
-      return respond(c, body, 200, 'application/json; charset=UTF-8');
+      // Written by hand (see usersJson); typed as c.json would type it, for hono/client.
+      return respond(c, body, 200, 'application/json; charset=UTF-8') as Response & TypedResponse<UsersList, 200, 'json'>;
     })
     .post(
       '/users',
@@ -175,21 +179,21 @@ export function usersRoutes(logger: TenancyLogger) {
       }),
       validate('json', NewUser),
       async (c) => {
-        const { db } = tenantOf(c);
+        const db = c.get('db');
         const { username } = c.req.valid('json');
         const result = await db.insertInto('users').values({ username }).executeTakeFirstOrThrow();
         return c.json({ id: Number(result.insertId), username }, 201);
       },
     )
     .get('/users/:id', validate('param', UserId), async (c) => {
-      const { db } = tenantOf(c);
+      const db = c.get('db');
       const { id } = c.req.valid('param');
       const user = await db.selectFrom('users').select(['id', 'username']).where('id', '=', id).executeTakeFirst();
       if (!user) throw new ApiError('user_not_found', `user ${id} does not exist`);
       return c.json({ id: Number(user.id), username: user.username });
     })
     .delete('/users/:id', validate('param', UserId), async (c) => {
-      const { db } = tenantOf(c);
+      const db = c.get('db');
       const { id } = c.req.valid('param');
       const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw new ApiError('user_not_found', `user ${id} does not exist`);

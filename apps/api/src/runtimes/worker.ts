@@ -3,10 +3,9 @@
 // request served on its own connections, closed once the response is done.
 import type { ExecutionContext, Hyperdrive } from '@cloudflare/workers-types/index.ts';
 import { edgeRuntime, serveInRequestScope } from '@tenantry/tenancy/edge';
-import type { Hono } from 'hono';
+import type { AppType } from '../app.js';
 import { createJsonLogger } from '../logger.js';
 import { createService, startupError } from '../service.js';
-import type { AppEnv } from '../types.js';
 
 /** Vars (`DATABASE_URL`, `TENANCY_*`, secret `ADMIN_TOKEN`) and the Hyperdrive bindings they name. */
 export type WorkerEnv = Record<string, string | Hyperdrive | undefined>;
@@ -14,10 +13,10 @@ export type WorkerEnv = Record<string, string | Hyperdrive | undefined>;
 const logger = createJsonLogger((line) => console.log(line));
 
 /** Composed on the first request of an isolate; the same for all later ones. */
-let app: Hono<AppEnv> | undefined;
+let app: AppType | undefined;
 let configError: string | undefined;
 
-function appFor(env: WorkerEnv): Hono<AppEnv> | undefined {
+function appFor(env: WorkerEnv): AppType | undefined {
   if (app || configError) return app;
   try {
     app = createService({ env, runtime: edgeRuntime(), logger }).app;

@@ -18,6 +18,8 @@ export interface TenantCacheConfig {
   /** Most names held, found and missing together. */
   readonly max?: number;
   readonly logger?: TenancyLogger;
+  /** The clock in milliseconds, for lru-cache's TTLs too: `performance.now()` unless a test turns it by hand. */
+  readonly now?: () => number;
 }
 
 export interface TenantCacheStats {
@@ -32,31 +34,56 @@ export interface TenantCacheStats {
 }
 
 /**
- * A registry answer: the tenant's row (or none), the registry version it was read at, and
- * when it was read (performance.now()).
+ * A registry answer: the tenant's row (undefined for a name the registry does not have), the
+ * registry version it was read at (undefined for a registry without versions), and when it was
+ * read, on the cache's clock.
  */
-interface Entry {
+export interface TenantCacheEntry {
   readonly record: TenantRecord | undefined;
   readonly version: number | undefined;
   readonly readAt: number;
 }
 
+/** A read of the registry's version: its answer, and when the read started on the cache's clock. */
+export interface VersionRead {
+  readonly version: number;
+  readonly startedAt: number;
+}
+
+/** How long an entry of one kind (a tenant, or "no such tenant") is trusted. */
+export interface EntryTrust {
+  /** From the registry read behind the entry. */
+  readonly ttlMs: number;
+  /** From the read of its row, however many version reads confirmed it: a hand edit of the tenants table bumps no version. */
+  readonly maxAgeMs: number;
+}
+
+/**
+ * Keep or refetch: the TTL an expired entry is kept for on a registry version read, or undefined
+ * when its row must be read again. Kept only when its row was read at the version just read, less
+ * than `maxAgeMs` ago; then trusted for the TTL from the start of the version read, not from now.
+ */
+export function confirmedTtl(
+  entry: Pick<TenantCacheEntry, 'version' | 'readAt'>,
+  read: VersionRead,
+  trust: EntryTrust,
+  now: number,
+): number | undefined {
+  if (entry.version !== read.version || now - entry.readAt >= trust.maxAgeMs) return undefined;
+  // At least 1 ms: lru-cache reads a TTL of 0 as "never expires".
+  return Math.max(1, trust.ttlMs - (now - read.startedAt));
+}
+
+/** A version read shared by the entries that expire soon after it starts. */
+interface SharedVersionRead {
+  readonly startedAt: number;
+  readonly answer: Promise<VersionRead>;
+  /** The answer, once it has come. */
+  answered?: VersionRead;
+}
+
 /** `get` that answers only a fresh entry and leaves an expired one in place for fetch to confirm. */
 const FRESH_ONLY = { allowStale: false, noDeleteOnStaleGet: true } as const;
-
-/** How long one version read serves the entries that expire after it started: a tenth of their TTL, at most 1 s. */
-const versionReuseMs = (ttl: number) => Math.min(1000, ttl / 10);
-
-/** A kept entry is trusted for its TTL from the start of the version read that confirmed it, not from now. */
-const trustedFor = (ttl: number, check: VersionCheck, now: number) => Math.max(1, ttl - (now - check.startedAt));
-
-/** A version read shared by every expired entry that needs one meanwhile. */
-interface VersionCheck {
-  readonly startedAt: number;
-  readonly version: Promise<number>;
-  /** The version, once the read has answered. */
-  answered?: number;
-}
 
 /**
  * Tenant metadata in front of the registry. Concurrent misses for one name share one registry
@@ -65,189 +92,158 @@ interface VersionCheck {
  *
  * With a versioned registry, an expired entry is first confirmed by the registry's version
  * (bumped by every write, in the write's transaction): when it has not changed since the row
- * was read, the entry is kept without reading the row again. Version reads are shared, so
- * 10,000 tenants expiring together cost a few queries, not 10,000. An entry is still trusted
- * for at most the TTL after the registry read that confirmed it, and its row is read again at
- * least every MAX_CONFIRMED_AGE_TTLS TTLs (a hand edit of the tenants table bumps no version).
+ * was read, the entry is kept without reading the row again ({@link confirmedTtl}). One version
+ * read serves every entry that expires within a tenth of its TTL (at most 1 s) of its start, so
+ * thousands of tenants expiring together cost a few queries, not thousands.
  */
 export class TenantCache {
-  readonly #lru: LRUCache<string, Entry>;
+  readonly #lru: LRUCache<string, TenantCacheEntry>;
   readonly #logger: TenancyLogger;
   readonly #registry: TenantCacheConfig['registry'];
-  readonly #ttl: number;
-  readonly #negativeTtl: number;
-  readonly #maxConfirmedAge: number;
-  #versionCheck: VersionCheck | undefined;
+  readonly #clock: { now(): number };
+  readonly #found: EntryTrust;
+  readonly #missing: EntryTrust;
+  #versionRead: SharedVersionRead | undefined;
   readonly stats: TenantCacheStats = { hits: 0, negativeHits: 0, misses: 0, staleServed: 0, registryErrors: 0, revalidated: 0 };
 
   constructor(config: TenantCacheConfig) {
     this.#logger = config.logger ?? silentLogger;
     this.#registry = config.registry;
-    this.#ttl = config.ttlMs;
-    this.#negativeTtl = Math.min(config.negativeTtlMs ?? DEFAULT_NEGATIVE_TTL_MS, config.ttlMs);
-    this.#maxConfirmedAge = MAX_CONFIRMED_AGE_TTLS * config.ttlMs;
-    this.#lru = new LRUCache<string, Entry>({
+    this.#clock = config.now ? { now: config.now } : performance;
+    const maxAgeMs = MAX_CONFIRMED_AGE_TTLS * config.ttlMs;
+    this.#found = { ttlMs: config.ttlMs, maxAgeMs };
+    this.#missing = { ttlMs: Math.min(config.negativeTtlMs ?? DEFAULT_NEGATIVE_TTL_MS, config.ttlMs), maxAgeMs };
+    this.#lru = new LRUCache<string, TenantCacheEntry>({
       max: config.max ?? DEFAULT_CACHE_MAX,
       ttl: config.ttlMs,
+      perf: this.#clock,
       // Read the clock at every check. By default lru-cache keeps it for 1 ms and clears it with a
       // timer; workerd drops a request's timers when the request ends, which froze the clock (and
       // every TTL) for the rest of the isolate's life.
       ttlResolution: 0,
+      // Stale-if-error: a failed fetch keeps the expired entry and answers with it.
       allowStaleOnFetchRejection: true,
       noDeleteOnFetchRejection: true,
-      fetchMethod: async (key, stale, { options }) => {
-        try {
-          if (stale && this.#confirmable(stale, performance.now())) {
-            const ttl = this.#ttlOf(stale);
-            // A version read is shared by the entries that expire within a tenth of their TTL
-            // (at most 1 s) of its start; each is then trusted for its TTL from that start.
-            const check = this.#checkVersion(versionReuseMs(ttl));
-            if ((await check.version) === stale.version) {
-              this.stats.revalidated++;
-              // Trusted for the TTL from the version read, not from now.
-              options.ttl = trustedFor(ttl, check, performance.now());
-              return stale;
-            }
-          }
-          const readAt = performance.now();
-          const { record, version } = this.#registry.getVersioned
-            ? await this.#registry.getVersioned(key)
-            : { record: await this.#registry.get(key), version: undefined };
-          if (!record) options.ttl = this.#negativeTtl;
-          return { record, version, readAt };
-        } catch (error) {
-          this.stats.registryErrors++;
-          this.#logger.warn('tenant registry lookup failed', { tenant: key, error: describeError(error) });
-          throw error;
-        }
-      },
+      fetchMethod: (key, stale, { options }) => this.#load(key, stale, options),
     });
   }
 
   /**
-   * The cached answer for `name` when it can be given without a query, and so without a promise:
-   * `{ record }`, with record undefined for a name the registry does not have. That is a fresh
-   * entry, or an expired one that the shared version read has just confirmed. Undefined when only
-   * {@link lookup} can answer (missing, in flight, or expired with no answered version read to
-   * confirm it). Counted as lookup counts it. Throws InvalidTenantNameError for an impossible name.
+   * The answer for `name`, `record` undefined when the registry has no such tenant. The entry
+   * itself when no query is needed (fresh, or expired and confirmed by a version read that has
+   * answered); otherwise a promise through lru-cache's fetch, which shares one registry query
+   * between concurrent callers. Throws InvalidTenantNameError for an impossible name, without a
+   * query; the promise rejects with RegistryUnavailableError when the registry fails and nothing
+   * is cached.
    */
-  peek(name: string): { readonly record: TenantRecord | undefined } | undefined {
+  lookup(name: string): TenantCacheEntry | Promise<TenantCacheEntry> {
     // Only checked keys are stored, so a name found as it is needs no check: the pattern test,
-    // lower-casing and reserved-name lookup are skipped for nearly every request. Any other
-    // name (upper case, expired, missing, impossible) is checked and looked up by its key.
-    const fresh = this.#fresh(name);
-    if (fresh !== undefined) return fresh;
-    const key = validTenantKey(name);
-    // A name that is its own key has just been looked up fresh: only the expired case is left.
-    return key === name ? this.#confirmed(key) : this.#cached(key);
-  }
-
-  /** The fresh entry stored under `key`, counted as a hit. */
-  #fresh(key: string): Entry | undefined {
-    // Answered at once, without lru-cache's fetch machinery (a status object and promises on
-    // every request); anything else goes through lookup's fetch.
-    const fresh = this.#lru.get(key, FRESH_ONLY);
-    if (fresh !== undefined) {
-      if (fresh.record) this.stats.hits++;
-      else this.stats.negativeHits++;
+    // lower-casing and reserved-name lookup are skipped for nearly every request.
+    let key = name;
+    let entry = this.#lru.get(name, FRESH_ONLY);
+    if (entry === undefined) {
+      key = validTenantKey(name);
+      if (key !== name) entry = this.#lru.get(key, FRESH_ONLY);
     }
-    return fresh;
-  }
-
-  /** {@link peek} by the already checked key. */
-  #cached(key: string): Entry | undefined {
-    return this.#fresh(key) ?? this.#confirmed(key);
-  }
-
-  /** An expired entry that the shared version read confirms, counted as a miss. */
-  #confirmed(key: string): Entry | undefined {
-    // At 10,000 tenants and a 30 s TTL about one request in six finds its entry expired; without
-    // this, each of those took lookup's promise path though nothing was left to ask.
-    const confirmed = this.#confirmedByAnsweredVersion(key);
-    if (confirmed !== undefined) this.stats.misses++;
-    return confirmed;
-  }
-
-  /**
-   * The registry row of `name`, or undefined when there is none. An impossible name throws
-   * InvalidTenantNameError without any query; a registry failure with nothing cached throws
-   * RegistryUnavailableError.
-   */
-  async lookup(name: string): Promise<TenantRecord | undefined> {
-    const key = validTenantKey(name);
-    const cached = this.#cached(key);
-    if (cached !== undefined) return cached.record;
-    const status: LRUCache.Status<string, Entry> = {};
-    let entry: Entry | undefined;
-    try {
-      entry = await this.#lru.fetch(key, { status });
-    } catch (error) {
-      // An invalidation aborts an in-flight lookup; the caller still wants the current answer.
-      if (!status.fetchAborted) throw error;
-      entry = await this.#lru.fetch(key);
-    }
-    // With allowStaleOnFetchRejection, a failed fetch with nothing stale resolves undefined:
-    // that is "registry down", not "no such tenant".
-    if (entry === undefined && status.fetchError) throw status.fetchError;
-    if (status.fetch === 'hit') {
-      if (entry?.record) this.stats.hits++;
+    if (entry !== undefined) {
+      if (entry.record) this.stats.hits++;
       else this.stats.negativeHits++;
-    } else {
+      return entry;
+    }
+    // Expired after a version read has answered: decided here, as the fetch method would, without
+    // fetch's promises and status object, since many lookups at scale find their entry expired.
+    if (this.#versionRead?.answered !== undefined) {
+      const status: LRUCache.Status<string, TenantCacheEntry> = {};
+      const stale = this.#lru.get(key, { allowStale: true, noDeleteOnStaleGet: true, status });
+      // 'stale': expired with no fetch in flight ('stale-fetching' joins that fetch below).
+      if (stale !== undefined && status.get === 'stale') {
+        const now = this.#clock.now();
+        const trust = this.#trustOf(stale);
+        const read = this.#sharedVersionRead(trust, now)?.answered;
+        const ttl = read === undefined ? undefined : confirmedTtl(stale, read, trust, now);
+        if (ttl !== undefined) {
+          this.#lru.set(key, stale, { ttl });
+          this.stats.revalidated++;
+          this.stats.misses++;
+          return stale;
+        }
+      }
+    }
+    return this.#fetch(key);
+  }
+
+  /** The promise half of {@link lookup}: lru-cache's fetch, counted. */
+  async #fetch(key: string): Promise<TenantCacheEntry> {
+    for (;;) {
+      const status: LRUCache.Status<string, TenantCacheEntry> = {};
+      const entry = await this.#lru.fetch(key, { status });
+      // An invalidation aborts a fetch in flight; the caller wants the answer after it.
+      if (status.fetchAborted) continue;
       this.stats.misses++;
+      if (status.returnedStale) this.stats.staleServed++;
+      // With allowStaleOnFetchRejection, a failed fetch with nothing stale resolves undefined:
+      // that is "registry down", not "no such tenant".
+      if (entry === undefined) throw status.fetchError;
+      return entry;
     }
-    if (status.returnedStale) this.stats.staleServed++;
-    return entry?.record;
   }
 
-  /**
-   * An expired entry kept because the shared version read has already answered with the version
-   * its row was read at: what the fetch method does, without lru-cache's fetch (an abort
-   * controller, promises and a status object; 15 to 60 µs of CPU), which at 10,000 tenants and a
-   * 30 s TTL one lookup in eight or so went through. Undefined when the fetch must decide: no
-   * answered read within the window, another version, a row read too long ago, a fetch in flight.
-   */
-  #confirmedByAnsweredVersion(key: string): Entry | undefined {
-    const check = this.#versionCheck;
-    if (check?.answered === undefined) return undefined;
-    const status: LRUCache.Status<string, Entry> = {};
-    const stale = this.#lru.get(key, { allowStale: true, noDeleteOnStaleGet: true, status });
-    // 'stale': expired and no fetch in flight (that one is 'stale-fetching').
-    if (stale === undefined || status.get !== 'stale' || stale.version !== check.answered) return undefined;
-    const now = performance.now();
-    const ttl = this.#ttlOf(stale);
-    if (now - check.startedAt >= versionReuseMs(ttl) || !this.#confirmable(stale, now)) return undefined;
-    this.#lru.set(key, stale, { ttl: trustedFor(ttl, check, now) });
-    this.stats.revalidated++;
-    return stale;
+  /** lru-cache's fetchMethod: keeps an expired entry that the registry version confirms, else reads the row. */
+  async #load(
+    key: string,
+    stale: TenantCacheEntry | undefined,
+    options: LRUCache.FetcherFetchOptions<string, TenantCacheEntry>,
+  ): Promise<TenantCacheEntry> {
+    try {
+      if (stale?.version !== undefined && this.#registry.version) {
+        const now = this.#clock.now();
+        const trust = this.#trustOf(stale);
+        // Worth waiting for a version read only when an unchanged version would keep the entry.
+        if (confirmedTtl(stale, { version: stale.version, startedAt: now }, trust, now) !== undefined) {
+          const read = this.#sharedVersionRead(trust, now) ?? this.#startVersionRead(now);
+          const ttl = confirmedTtl(stale, await read.answer, trust, this.#clock.now());
+          if (ttl !== undefined) {
+            this.stats.revalidated++;
+            options.ttl = ttl;
+            return stale;
+          }
+        }
+      }
+      const readAt = this.#clock.now();
+      const { record, version } = this.#registry.getVersioned
+        ? await this.#registry.getVersioned(key)
+        : { record: await this.#registry.get(key), version: undefined };
+      if (!record) options.ttl = this.#missing.ttlMs;
+      return { record, version, readAt };
+    } catch (error) {
+      this.stats.registryErrors++;
+      this.#logger.warn('tenant registry lookup failed', { tenant: key, error: describeError(error) });
+      throw error;
+    }
   }
 
-  /** How long an entry is trusted: the TTL for a tenant, the shorter negative TTL for "no such tenant". */
-  #ttlOf(entry: Entry): number {
-    return entry.record ? this.#ttl : this.#negativeTtl;
+  /** How long an entry is trusted: a tenant's for the TTL, "no such tenant" for the shorter negative TTL. */
+  #trustOf(entry: TenantCacheEntry): EntryTrust {
+    return entry.record ? this.#found : this.#missing;
   }
 
-  /** Whether an expired entry may be kept on the registry version alone (else its row is read). */
-  #confirmable(stale: Entry, now: number): boolean {
-    return stale.version !== undefined && this.#registry.version !== undefined && now - stale.readAt < this.#maxConfirmedAge;
+  /** The version read an entry expiring now shares: one started less than a tenth of its TTL (at most 1 s) ago. */
+  #sharedVersionRead(trust: EntryTrust, now: number): SharedVersionRead | undefined {
+    const read = this.#versionRead;
+    return read !== undefined && now - read.startedAt < Math.min(1000, trust.ttlMs / 10) ? read : undefined;
   }
 
-  /** The registry's version: a read started less than `reuseMs` ago, or a new one. */
-  #checkVersion(reuseMs: number): VersionCheck {
-    const now = performance.now();
-    const current = this.#versionCheck;
-    if (current && now - current.startedAt < reuseMs) return current;
-    const check: VersionCheck = { startedAt: now, version: this.#registry.version!() };
-    this.#versionCheck = check;
-    check.version.then(
-      (version) => {
-        check.answered = version;
-      },
-      // A failed read is not shared: the next expired entry tries again.
-      () => {
-        if (this.#versionCheck === check) this.#versionCheck = undefined;
-      },
-    );
-    return check;
+  #startVersionRead(now: number): SharedVersionRead {
+    const read: SharedVersionRead = {
+      startedAt: now,
+      answer: this.#registry.version!().then((version) => (read.answered = { version, startedAt: now })),
+    };
+    // A failed read is not shared: the next expired entry tries again.
+    read.answer.catch(() => {
+      if (this.#versionRead === read) this.#versionRead = undefined;
+    });
+    this.#versionRead = read;
+    return read;
   }
 
   /** Drops one name, so the next lookup asks the registry. */

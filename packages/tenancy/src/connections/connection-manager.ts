@@ -28,6 +28,11 @@ export class ConnectionManager<DB = any> {
     return [...this.#configs.keys()];
   }
 
+  /** The configuration of every server, in the order given. */
+  get serverConfigs(): ServerConfig[] {
+    return [...this.#configs.values()];
+  }
+
   /** The server named `name`; UnknownServerError when the configuration has none. */
   server(name: string): TenantDatabaseServer {
     if (this.#destroyed) throw new DestroyedError('the connection manager');

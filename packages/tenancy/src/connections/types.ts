@@ -40,6 +40,11 @@ export interface TenantDatabaseServer {
   /** Creates the database; false when it already existed. */
   createDatabase(database: string): Promise<boolean>;
   dropDatabase(database: string): Promise<void>;
+  /**
+   * Whether `database` holds a Tenantry registry (its tables are there): what tells a registry
+   * apart however it was reached (another host name for the server, a symlinked folder).
+   */
+  holdsRegistry(database: string): Promise<boolean>;
   /** Database names on this server that start with `prefix`. */
   listDatabases(prefix: string): Promise<string[]>;
   stats(): PoolStats;

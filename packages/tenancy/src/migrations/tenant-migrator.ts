@@ -7,9 +7,9 @@ import type { TenantMigrations } from '../tenantry-config.js';
 
 export const DEFAULT_MIGRATION_CONCURRENCY = 4;
 /**
- * Where each tenant database records its migrations. Fixed: a product's migrations and the seed's
- * `0001_users` from before products declared their own schema land in the same table, so a
- * tenant migrated then is current now.
+ * Where each tenant database records its migrations. Fixed: a product's migrations land in the
+ * table the core used before products declared their own schema, so a tenant migrated then, under
+ * the same migration names, is current now.
  */
 export const TENANT_MIGRATION_TABLE = 'tenantry_migration';
 export const TENANT_MIGRATION_LOCK_TABLE = 'tenantry_migration_lock';

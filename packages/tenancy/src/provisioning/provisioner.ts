@@ -2,6 +2,7 @@ import type { ConnectionManager } from '../connections/connection-manager.js';
 import { forEachConcurrent } from '../concurrency.js';
 import {
   DatabaseExistsError,
+  DatabaseInUseError,
   DatabaseMissingError,
   InvalidStateError,
   MigrationFailedError,
@@ -10,8 +11,9 @@ import {
 } from '../errors.js';
 import { describeError } from '../logger.js';
 import type { TenantMigrator } from '../migrations/tenant-migrator.js';
-import { assertDatabaseName, assertTenantName, databaseNameFor, tenantKey } from '../names.js';
+import { assertDatabaseName, assertTenantName, databaseNameFor, isServerSchema, tenantKey } from '../names.js';
 import type { TenantRecord, TenantRegistry, TenantStatus } from '../registry/types.js';
+import type { PhysicalLayout } from './physical-layout.js';
 
 export interface CreateTenantOptions {
   /** A server named in TENANCY_SERVERS; the first one by default. */
@@ -45,11 +47,29 @@ export interface ProvisionerConfig {
   readonly migrator: TenantMigrator;
   readonly dbPrefix: string;
   readonly defaultServer: string;
+  /** Which servers are one physical server, and which database is the registry's. */
+  readonly layout: PhysicalLayout;
   /** Called after every registry write, to drop cached copies here and elsewhere. */
   readonly onChange: (tenant: string) => Promise<void>;
 }
 
 export const DEFAULT_CREATE_CONCURRENCY = 8;
+
+const DROP_REFUSED = 'it was not dropped';
+
+/** Whether a create's options point at the database of an existing row (or leave it open). */
+function sameTarget(record: TenantRecord, options: CreateTenantOptions): boolean {
+  return (
+    (options.database === undefined || options.database === record.database) &&
+    (options.server === undefined || options.server === record.server)
+  );
+}
+
+/** A database name a tenant may ask for: a server's own schema is in use, anything else must be valid. */
+function assertTenantDatabaseName(database: string): void {
+  if (isServerSchema(database)) throw new DatabaseInUseError(database, 'server');
+  assertDatabaseName(database);
+}
 
 /** Creates, adopts, suspends, resumes and deletes tenant databases, keeping the registry in step. */
 export class Provisioner {
@@ -66,7 +86,7 @@ export class Provisioner {
    */
   async create(name: string, options: CreateTenantOptions = {}): Promise<TenantRecord> {
     assertTenantName(name);
-    if (options.database !== undefined) assertDatabaseName(options.database);
+    if (options.database !== undefined) assertTenantDatabaseName(options.database);
     // Two creates of one name in this process run one after the other, so the second sees the
     // first's finished row (tenant_exists) instead of taking its half-done row for a crash.
     const key = tenantKey(name);
@@ -90,19 +110,18 @@ export class Provisioner {
 
     let record = await registry.get(name);
     if (record) {
-      const sameTarget =
-        (options.database === undefined || options.database === record.database) &&
-        (options.server === undefined || options.server === record.server);
-      if (record.status !== 'provisioning' || !sameTarget) throw new TenantExistsError(record.name);
+      if (record.status !== 'provisioning' || !sameTarget(record, options)) throw new TenantExistsError(record.name);
+      // The row of a create that stopped half way (or one edited by hand): checked like a new one.
+      await this.#assertFree(record.server, record.database, record.name);
     } else {
       const serverName = options.server ?? this.#c.defaultServer;
-      const server = connections.server(serverName);
       const database = options.database ?? databaseNameFor(name, this.#c.dbPrefix);
-      const exists = await server.databaseExists(database);
+      const exists = await this.#assertFree(serverName, database, name);
       if (options.adopt && !exists) throw new DatabaseMissingError(database);
       if (!options.adopt && exists) throw new DatabaseExistsError(database);
       record = await registry.insert({ name, database, server: serverName });
       await this.#c.onChange(name);
+      await this.#backOffIfShared(record);
     }
 
     const server = connections.server(record.server);
@@ -119,6 +138,73 @@ export class Provisioner {
     const now = await registry.get(record.name);
     if (now && now.status !== 'provisioning') throw new TenantExistsError(now.name);
     throw new InvalidStateError(`tenant "${record.name}" changed while it was being created`);
+  }
+
+  /**
+   * Throws what create() would refuse before writing anything: a name that cannot be a tenant,
+   * an unknown server, a database that is the registry's, the server's own or another tenant's
+   * (DatabaseInUseError). A tenant that exists already is left for create() to report.
+   */
+  async assertCanCreate(name: string, options: CreateTenantOptions = {}): Promise<void> {
+    assertTenantName(name);
+    if (options.database !== undefined) assertTenantDatabaseName(options.database);
+    const record = await this.#c.registry.get(name);
+    if (record) {
+      if (record.status === 'provisioning' && sameTarget(record, options)) {
+        await this.#assertFree(record.server, record.database, record.name);
+      }
+      return;
+    }
+    const server = options.server ?? this.#c.defaultServer;
+    await this.#assertFree(server, options.database ?? databaseNameFor(name, this.#c.dbPrefix), name);
+  }
+
+  /**
+   * Throws what delete() would refuse before writing anything: TenantNotFoundError, or
+   * DatabaseInUseError when its database (to be dropped) is the registry's, the server's own or
+   * also another tenant's.
+   */
+  async assertCanDelete(name: string, options: DeleteTenantOptions = {}): Promise<TenantRecord> {
+    assertTenantName(name);
+    const record = await this.#c.registry.get(name);
+    if (!record) throw new TenantNotFoundError(name);
+    if (!options.keepDatabase) await this.#assertFree(record.server, record.database, record.name, DROP_REFUSED);
+    return record;
+  }
+
+  /**
+   * Refuses (DatabaseInUseError) a database that no tenant `self` may take or drop: a schema of
+   * the server itself, the registry's database (by configuration, or by its tables, however the
+   * server was reached), or one that another registry row names on the same physical server.
+   * Returns whether the database exists. Reads only.
+   */
+  async #assertFree(serverName: string, database: string, self: string, consequence?: string): Promise<boolean> {
+    const { layout, registry, connections } = this.#c;
+    if (isServerSchema(database)) throw new DatabaseInUseError(database, 'server', undefined, consequence);
+    assertDatabaseName(database);
+    if (layout.isRegistryDatabase(serverName, database)) throw new DatabaseInUseError(database, 'registry', undefined, consequence);
+    const owners = await registry.findByDatabase(layout.aliasesOf(serverName), database);
+    const other = owners.find((r) => tenantKey(r.name) !== tenantKey(self));
+    if (other) throw new DatabaseInUseError(database, 'tenant', other.name, consequence);
+    const server = connections.server(serverName);
+    const exists = await server.databaseExists(database);
+    if (exists && (await server.holdsRegistry(database))) throw new DatabaseInUseError(database, 'registry', undefined, consequence);
+    return exists;
+  }
+
+  /**
+   * After the insert: when another row now names the same physical database (a create racing
+   * this one through another name of the server), this row goes and the create is refused.
+   * Both racers may back off; neither takes a database the other may hold.
+   */
+  async #backOffIfShared(record: TenantRecord): Promise<void> {
+    const { layout, registry } = this.#c;
+    const owners = await registry.findByDatabase(layout.aliasesOf(record.server), record.database);
+    const other = owners.find((r) => r.id !== record.id);
+    if (!other) return;
+    await registry.remove(record.name);
+    await this.#c.onChange(record.name);
+    throw new DatabaseInUseError(record.database, 'tenant', other.name);
   }
 
   /** Creates many tenants, `concurrency` at a time; one result per name, whatever fails. */
@@ -151,12 +237,14 @@ export class Provisioner {
     return this.#transition(name, 'active', ['suspended']);
   }
 
-  /** Marks the tenant `deleting` (so it stops being served), drops its database, then removes the row. */
+  /**
+   * Marks the tenant `deleting` (so it stops being served), drops its database, then removes the
+   * row. Refuses first, changing nothing, to drop a database that is not the tenant's alone
+   * (see assertCanDelete); `keepDatabase` removes such a row.
+   */
   async delete(name: string, options: DeleteTenantOptions = {}): Promise<TenantRecord> {
-    assertTenantName(name);
     const { registry, connections } = this.#c;
-    const record = await registry.get(name);
-    if (!record) throw new TenantNotFoundError(name);
+    const record = await this.assertCanDelete(name, options);
     await registry.setStatus(record.name, 'deleting', ['provisioning', 'active', 'suspended', 'deleting']);
     await this.#c.onChange(record.name);
     if (!options.keepDatabase) await connections.server(record.server).dropDatabase(record.database);

@@ -1,6 +1,6 @@
 import { CompiledQuery, type Generated, type Kysely, Migrator, type Selectable } from 'kysely';
-import { RegistryUnavailableError, TenantExistsError, TenancyError } from '../errors.js';
-import { tenantKey } from '../names.js';
+import { DatabaseExistsError, DatabaseInUseError, RegistryUnavailableError, TenantExistsError, TenancyError } from '../errors.js';
+import { databaseKey, tenantKey } from '../names.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
 import type { ListTenantsOptions, NewTenant, TenantRecord, TenantRegistry, TenantStatus, VersionedTenant } from './types.js';
 
@@ -149,6 +149,20 @@ export class KyselyTenantRegistry implements TenantRegistry {
     return Number(row.n);
   }
 
+  async findByDatabase(servers: readonly string[], database: string): Promise<TenantRecord[]> {
+    if (servers.length === 0) return [];
+    const rows = await guard(() =>
+      this.#db
+        .selectFrom('tenants')
+        .selectAll()
+        .where('server', 'in', [...servers])
+        .where((eb) => eb(eb.fn<string>('lower', ['database_name']), '=', databaseKey(database)))
+        .orderBy('id')
+        .execute(),
+    );
+    return rows.map(toRecord);
+  }
+
   async insert(tenant: NewTenant): Promise<TenantRecord> {
     const now = new Date().toISOString();
     try {
@@ -169,8 +183,13 @@ export class KyselyTenantRegistry implements TenantRegistry {
           .execute(),
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw new TenantExistsError(tenant.name);
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      if (!violatesDatabaseKey(error)) throw new TenantExistsError(tenant.name);
+      // The (server, database_name) index: say whose database it is, not that the tenant exists.
+      const [owner] = await this.findByDatabase([tenant.server], tenant.database).catch(() => []);
+      throw owner
+        ? new DatabaseInUseError(tenant.database, 'tenant', owner.name)
+        : new DatabaseExistsError(tenant.database);
     }
     const record = await this.get(tenant.name);
     if (!record) throw new RegistryUnavailableError({ cause: new Error('inserted row not found') });
@@ -236,6 +255,17 @@ function isUniqueViolation(error: unknown): boolean {
   const cause = error instanceof RegistryUnavailableError ? error.cause : error;
   const code = (cause as { code?: unknown })?.code;
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Whether a unique violation is on the (server, database_name) index rather than on name_key. */
+function violatesDatabaseKey(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const message = (e as { message?: unknown }).message;
+    // MariaDB/MySQL name the index (tenants_server_database); SQLite names the columns.
+    if (typeof message === 'string' && /tenants_server_database|database_name/.test(message)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** Runs a registry query; any failure that is not already typed becomes RegistryUnavailableError. */

@@ -1,5 +1,8 @@
 import type { Kysely, Migration } from 'kysely';
 
+/** Tables only a registry database has: their presence marks a database as a registry. */
+export const REGISTRY_TABLES = ['tenantry_registry_state', 'tenantry_registry_migration'] as const;
+
 /** The registry's own schema history. Append only. */
 export const REGISTRY_MIGRATIONS: Record<string, Migration> = {
   '0001_tenants': {

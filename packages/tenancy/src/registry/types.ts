@@ -77,7 +77,15 @@ export interface TenantRegistry {
   /** Every tenant (optionally of one status), read page by page: any registry size, bounded memory. */
   all(options?: Omit<ListTenantsOptions, 'after'>): AsyncIterable<TenantRecord>;
   count(): Promise<number>;
-  /** Inserts a row in status `provisioning`; TenantExistsError when the name is taken. */
+  /**
+   * The rows whose database is `database` on one of `servers` (the names of one physical server),
+   * oldest first. Database names compare case-insensitively (see databaseKey).
+   */
+  findByDatabase(servers: readonly string[], database: string): Promise<TenantRecord[]>;
+  /**
+   * Inserts a row in status `provisioning`. TenantExistsError when the name is taken;
+   * DatabaseInUseError (naming the tenant) when another row names the same server and database.
+   */
   insert(tenant: NewTenant): Promise<TenantRecord>;
   /** Moves a tenant to `to`, only if it is in one of `from`; returns the new row, or undefined when no row matched. */
   setStatus(name: string, to: TenantStatus, from: readonly TenantStatus[]): Promise<TenantRecord | undefined>;

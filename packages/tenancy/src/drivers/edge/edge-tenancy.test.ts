@@ -105,10 +105,10 @@ describe('the edge tenancy (run on Node against MariaDB)', () => {
 
   it('maps an unknown tenant as the core does, and refuses to query outside a request scope', async () => {
     await new RequestScope(bindings).run(async () => {
-      await expect(edge.tenant('Nobody')).rejects.toBeInstanceOf(TenantNotFoundError);
+      await expect(async () => edge.tenant('Nobody')).rejects.toBeInstanceOf(TenantNotFoundError);
     });
     edge.cache.clear();
-    await expect(edge.tenant('TenantB')).rejects.toThrow(/no request scope/);
+    await expect(async () => edge.tenant('TenantB')).rejects.toThrow(/no request scope/);
   });
 
   it('names the missing binding', async () => {

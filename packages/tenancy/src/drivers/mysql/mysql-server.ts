@@ -15,6 +15,7 @@ import mysql from 'mysql2';
 import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer } from '../../connections/types.js';
 import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
 import { assertDatabaseName, quoteMysqlIdentifier } from '../../names.js';
+import { REGISTRY_TABLES } from '../../registry/registry-migrations.js';
 import { type ResultNeutralPlugin, createMysqlKysely } from './mysql-driver.js';
 import { SchemaScopedMysqlDialect } from './schema-scoped-mysql-dialect.js';
 
@@ -86,7 +87,7 @@ interface PoolInternals {
  * mysql2's own formatting (each `?` replaced by its escaped value), except that a statement with
  * no values is sent as it is, which is what mysql2's formatting returns for it too: mysql2 would
  * first scan the whole text for placeholders to fill with nothing, 3% of the instructions of a
- * request whose query has its values written in (the users route's first page).
+ * request whose query has its values written in (a route's hot first page).
  */
 export function formatQuery(this: { config: { stringifyObjects?: boolean } }, text: string, values: unknown, timezone?: string): string {
   if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return text;
@@ -127,7 +128,7 @@ export function mysqlPoolOptions(url: string, connectionLimit: number, extra?: m
 
 /**
  * A MySQL/MariaDB server that holds many tenant databases behind one bounded mysql2 pool.
- * Queries name the tenant database (`db`.`users`) through Kysely's withSchema; a pooled
+ * Queries name the tenant database (`db`.`table`) through Kysely's withSchema; a pooled
  * connection is never switched with USE.
  */
 export class MysqlServer implements TenantDatabaseServer {
@@ -196,6 +197,14 @@ export class MysqlServer implements TenantDatabaseServer {
     await sql`drop database if exists ${sql.raw(quoteMysqlIdentifier(database))}`.execute(this.#root);
     this.#scoped.delete(database);
     this.#transformers.delete(database);
+  }
+
+  async holdsRegistry(database: string): Promise<boolean> {
+    assertDatabaseName(database);
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from information_schema.tables
+      where table_schema = ${database} and table_name in (${sql.join(REGISTRY_TABLES)})`.execute(this.#root);
+    return Number(rows[0]?.n) > 0;
   }
 
   async listDatabases(prefix: string): Promise<string[]> {

@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer } from '../../connections/types.js';
 import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
 import { TenantDatabaseUnavailableError } from '../../errors.js';
 import { assertDatabaseName } from '../../names.js';
+import { REGISTRY_TABLES } from '../../registry/registry-migrations.js';
 import { PooledSqliteDialect } from './pooled-sqlite-dialect.js';
 import { DEFAULT_SQLITE_MAX_OPEN, SqliteHandlePool, openSqlite } from './sqlite-handle-pool.js';
 
@@ -79,6 +81,28 @@ export class SqliteFolderServer implements TenantDatabaseServer {
     this.#pool.evict(path);
     this.#dbs.delete(database);
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  }
+
+  async holdsRegistry(database: string): Promise<boolean> {
+    this.#lifecycle.assertAlive();
+    const path = this.pathOf(database);
+    if (!existsSync(path)) return false;
+    let db: Database.Database | undefined;
+    try {
+      // Its own read-only handle: the file may be the registry, which the pool must never hold.
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      const row = db
+        .prepare(`select count(*) as n from sqlite_master where type = 'table' and name in (${REGISTRY_TABLES.map(() => '?').join(', ')})`)
+        .get(...REGISTRY_TABLES) as { n: number };
+      return Number(row.n) > 0;
+    } catch (error) {
+      // A file that is not a database holds no registry.
+      const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return false;
+      throw new TenantDatabaseUnavailableError(this.name, { cause: error });
+    } finally {
+      db?.close();
+    }
   }
 
   async listDatabases(prefix: string): Promise<string[]> {
