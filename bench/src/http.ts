@@ -14,8 +14,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { loadConfig } from '@tenantry/tenancy';
-import { createTenancy } from '@tenantry/tenancy/node';
+import { createTenancy, loadConfig } from '@tenantry/tenancy';
+import { nodeRuntime } from '@tenantry/tenancy/node';
+import product from '@tenantry/api/product';
 import mysql from 'mysql2/promise';
 import { BENCH_PREFIX, BENCH_REGISTRY, ROOT_URL, type Started, benchTenant, cliArgs, connectionsByUser, databaseServerPid, ensureUser, median, processCpuTimes, startServer, withRoot } from './support.js';
 
@@ -99,7 +100,7 @@ async function serverVariables() {
 }
 
 async function provision(count: number, apiUrl: string) {
-  const tenancy = createTenancy(loadConfig({ DATABASE_URL: `${apiUrl}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, TENANCY_MAX_CONNECTIONS: '16' }));
+  const tenancy = createTenancy(product, { settings: loadConfig({ DATABASE_URL: `${apiUrl}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, TENANCY_MAX_CONNECTIONS: '16' }), runtime: nodeRuntime() });
   try {
     await tenancy.registry.migrate();
     const existing = new Set<string>();
@@ -132,7 +133,7 @@ async function provision(count: number, apiUrl: string) {
 }
 
 async function cleanup(apiUrl: string) {
-  const tenancy = createTenancy(loadConfig({ DATABASE_URL: `${apiUrl}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX }));
+  const tenancy = createTenancy(product, { settings: loadConfig({ DATABASE_URL: `${apiUrl}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX }), runtime: nodeRuntime() });
   await withRoot(async (conn) => {
     const [rows] = await conn.query('select schema_name as n from information_schema.schemata where schema_name like ?', [
       `${PREFIX.replace(/_/g, '\\_')}%`,

@@ -21,8 +21,9 @@ import { parseArgs } from 'node:util';
 import { Hono } from 'hono';
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import mysql from 'mysql2';
-import { loadConfig } from '@tenantry/tenancy';
-import { createTenancy } from '@tenantry/tenancy/node';
+import { createTenancy, loadConfig } from '@tenantry/tenancy';
+import { nodeRuntime } from '@tenantry/tenancy/node';
+import product from '@tenantry/api/product';
 import { createApp, createJsonLogger } from '@tenantry/api';
 import { createPrometheusMetrics } from '../../apps/api/dist/metrics/prometheus.js';
 import { BENCH_PREFIX, BENCH_REGISTRY, ROOT_URL, benchTenant, cliArgs, median } from './support.js';
@@ -48,9 +49,7 @@ const pageSql = (database: string) => `select \`id\`, \`username\` from \`${data
 
 const pool = mysql.createPool({ uri: ROOT_URL, connectionLimit: CONCURRENCY });
 const stock = new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
-const tenancy = createTenancy(
-  loadConfig({ DATABASE_URL: `${ROOT_URL}/${BENCH_REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, TENANCY_MAX_CONNECTIONS: String(CONCURRENCY) }),
-);
+const tenancy = createTenancy(product, { settings: loadConfig({ DATABASE_URL: `${ROOT_URL}/${BENCH_REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, TENANCY_MAX_CONNECTIONS: String(CONCURRENCY) }), runtime: nodeRuntime() });
 const server = tenancy.connections.server('default');
 const silent = { info() {}, warn() {}, error() {} };
 const bare = createApp({ tenancy, logger: silent });

@@ -8,8 +8,9 @@
  */
 import { Kysely, MysqlAdapter, MysqlDialect, type MysqlPool, Migrator, sql } from 'kysely';
 import mysql from 'mysql2';
-import { TENANT_MIGRATIONS, TENANT_MIGRATION_LOCK_TABLE, TENANT_MIGRATION_TABLE, forEachConcurrent } from '@tenantry/tenancy';
+import { TENANT_MIGRATION_LOCK_TABLE, TENANT_MIGRATION_TABLE, forEachConcurrent } from '@tenantry/tenancy';
 import { SchemaScopedMysqlDialect } from '@tenantry/tenancy/mysql';
+import { TENANT_MIGRATIONS } from '@tenantry/api/product';
 import { cliArgs } from './support.js';
 
 const [n = '200', c = '8'] = cliArgs();

@@ -3,8 +3,9 @@
  * registry row) under a throwaway prefix, C at a time, then removes them.
  * Usage: pnpm --filter @tenantry/bench bench:provision [-- N [C]]
  */
-import { loadConfig } from '@tenantry/tenancy';
-import { createTenancy } from '@tenantry/tenancy/node';
+import { createTenancy, loadConfig } from '@tenantry/tenancy';
+import { nodeRuntime } from '@tenantry/tenancy/node';
+import product from '@tenantry/api/product';
 import { cliArgs, withRoot } from './support.js';
 
 const [n = '1000', c = '16'] = cliArgs();
@@ -14,7 +15,7 @@ const PREFIX = `bench_prov_${Math.random().toString(36).slice(2, 6)}_`;
 const REGISTRY = `${PREFIX}registry`;
 const url = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
-const tenancy = createTenancy(loadConfig({ DATABASE_URL: `${url}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, TENANCY_MAX_CONNECTIONS: String(C + 2) }));
+const tenancy = createTenancy(product, { settings: loadConfig({ DATABASE_URL: `${url}/${REGISTRY}`, TENANCY_DB_PREFIX: PREFIX, TENANCY_MAX_CONNECTIONS: String(C + 2) }), runtime: nodeRuntime() });
 try {
   await tenancy.registry.migrate();
   const names = Array.from({ length: N }, (_, i) => `p${i}`);

@@ -3,6 +3,7 @@
 // the build's output is shown only when it fails), then runs it with the arguments as given and
 // the caller's working directory, so stdout carries the CLI's output alone (`--json` stays parseable).
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,11 @@ if (build.error || build.status !== 0) {
   process.exit(1);
 }
 
-const cli = spawn(process.execPath, [join(app, 'dist', 'main.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
+// From the repository root, the seed product (apps/api) is the product, as the README shows.
+const args = process.argv.slice(2);
+const named = process.env.TENANCY_CONFIG || args.some((a) => a === '--config' || a.startsWith('--config='));
+const found = ['ts', 'js', 'mjs'].some((ext) => existsSync(join(process.cwd(), `tenantry.config.${ext}`)));
+const env = named || found ? process.env : { ...process.env, TENANCY_CONFIG: join(root, 'apps', 'api', 'tenantry.config.ts') };
+const cli = spawn(process.execPath, [join(app, 'dist', 'main.js'), ...args], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cli.kill(signal));
 cli.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

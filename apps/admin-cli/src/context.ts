@@ -1,20 +1,22 @@
-import type { Tenancy, TenancyConfig, TenancyLogger } from '@tenantry/tenancy';
-import { type Progress, createProgress } from './progress.js';
+import { ConfigError, type ProductCommandContext, type Tenancy, type TenancyConfig, type TenancyLogger, type TenantryConfig } from '@tenantry/tenancy';
+import { createProgress } from './progress.js';
 
-/** What a command gets: the configuration, the core (opened on first use), and a way to show progress. */
-export interface CommandContext {
-  readonly config: TenancyConfig;
+/** What a command gets: the settings, the product's core (opened on first use), and a way to show progress. */
+export interface CommandContext extends ProductCommandContext<any> {
   /**
-   * The core, wired from the environment; opened on first call, closed by the CLI after the
-   * command. Loads the drivers, so commands check their arguments before asking for it.
+   * The core, wired from the settings and the product's config; opened on first call, closed
+   * by the CLI after the command. Loads the drivers, so commands check their arguments before
+   * asking for it.
    */
   tenancy(): Promise<Tenancy>;
-  /** Progress over `total` tenants on stderr (a bar on a terminal, plain lines otherwise). */
-  progress(label: string, total: number): Progress;
 }
 
 export interface ContextOptions {
   readonly config: TenancyConfig;
+  /** The product's config; without one, the registry commands work and migrations are refused. */
+  readonly product: TenantryConfig<any> | undefined;
+  /** Why there is no product (for the error when a migration is asked for anyway). */
+  readonly noProduct: string;
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly verbose: boolean;
   /** Writes a line to stderr, passwords scrubbed. */
@@ -38,16 +40,19 @@ export function createContext(options: ContextOptions): CommandContext & { close
     },
     error: (message, fields) => writeErr(`error: ${message}${fieldsText(fields)}`),
   };
+  // Registry commands need no tenant schema; should one be asked for, it says why there is none.
+  const noSchema: TenantryConfig<any> = {
+    migrations: {
+      getMigrations: () => Promise.reject(new ConfigError(options.noProduct)),
+    },
+  };
   return {
     config,
     tenancy() {
       tenancy ??= (async () => {
-        const { createTenancy, RedisInvalidationBus } = await import('@tenantry/tenancy/node');
-        // The CLI only publishes: it keeps no cache for other processes to invalidate.
-        const invalidation = config.redisUrl
-          ? new RedisInvalidationBus({ url: config.redisUrl, logger, publishOnly: true })
-          : undefined;
-        return createTenancy({ ...config, redisUrl: undefined }, { logger, ...(invalidation ? { overrides: { invalidation } } : {}) });
+        const [{ createTenancy }, { nodeRuntime }] = await Promise.all([import('@tenantry/tenancy'), import('@tenantry/tenancy/node')]);
+        // The CLI only publishes invalidations: it keeps no cache for other processes to invalidate.
+        return createTenancy(options.product ?? noSchema, { settings: config, runtime: nodeRuntime({ publishOnly: true }), logger });
       })();
       return tenancy;
     },

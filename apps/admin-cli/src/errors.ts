@@ -1,32 +1,21 @@
 import { CommanderError } from 'commander';
 
-/** The command line itself is wrong: a bad flag, a missing `--yes`, a name that cannot be a tenant. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  /** In `--json` error documents, beside the core's codes: `usage`, or the core's code it stands for. */
-  readonly code: string;
-
-  constructor(message: string, options?: { code?: string }) {
-    super(message);
-    this.code = options?.code ?? 'usage';
-  }
-}
-
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export type ExitCode = typeof EXIT_OK | typeof EXIT_FAILED | typeof EXIT_USAGE;
 
 /**
- * Core error codes that mean the invocation (its arguments or its environment) is wrong, not the
- * work: `database_in_use` names a database no tenant may have (the registry's, another tenant's).
+ * Error codes that mean the invocation (its arguments, its environment or its config file) is
+ * wrong, not the work: the core's UsageError (`usage`, which product commands throw too), an
+ * impossible tenant name, a bad configuration, and `database_in_use`: a database no tenant may
+ * have (the registry's, another tenant's).
  */
-const USAGE_ERROR_CODES: ReadonlySet<string> = new Set(['invalid_tenant_name', 'invalid_config', 'database_in_use']);
+const USAGE_ERROR_CODES: ReadonlySet<string> = new Set(['usage', 'invalid_tenant_name', 'invalid_config', 'database_in_use']);
 
 /** 0 success, 1 the work failed, 2 usage error. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-  if (error instanceof UsageError) return EXIT_USAGE;
   // By code rather than instanceof TenancyError: the core is loaded only once a command runs.
   if (USAGE_ERROR_CODES.has(errorCode(error))) return EXIT_USAGE;
   return EXIT_FAILED;

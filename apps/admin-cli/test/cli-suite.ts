@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Tenancy, type TenancyConfig, databaseNameFor, loadConfig } from '@tenantry/tenancy';
-import { createTenancy } from '@tenantry/tenancy/node';
 import { type TestDriver, type TestEnvironment, createTestEnvironment, withMysqlRoot } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapLimit, runCli } from './run-cli.js';
+import { inspectTenancy, mapLimit, runCli } from './run-cli.js';
 
 const TENANT_KEYS = ['createdAt', 'database', 'name', 'schemaVersion', 'server', 'status', 'updatedAt'];
 
@@ -42,7 +41,7 @@ export function cliSuite(driver: TestDriver): void {
       environment = createTestEnvironment(driver, `cli${driver}`);
       env = environment.env;
       config = loadConfig(env);
-      inspect = createTenancy(config);
+      inspect = await inspectTenancy(env);
     });
 
     afterAll(async () => {

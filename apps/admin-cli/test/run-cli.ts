@@ -1,9 +1,20 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Tenancy, createTenancy } from '@tenantry/tenancy';
+import { loadConfigFile, nodeRuntime } from '@tenantry/tenancy/node';
 
 /** The built CLI, as `tenantry` runs it. */
 export const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+
+/** The seed product's config (apps/api): its `users` schema and its commands (`users add`, `seed-demo`). */
+export const API_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'api', 'tenantry.config.ts');
+
+/** The tests' own view of what the CLI did: the seed product's tenancy over the same settings. */
+export async function inspectTenancy(env: Record<string, string>): Promise<Tenancy<any>> {
+  const product = await loadConfigFile(API_CONFIG);
+  return createTenancy(product, { env, runtime: nodeRuntime() });
+}
 
 export interface CliRun {
   readonly code: number | null;
@@ -14,13 +25,14 @@ export interface CliRun {
 }
 
 /**
- * Runs the built CLI in a child process with only the given environment (plus PATH and HOME), so
- * nothing from the shell that started the tests (a DATABASE_URL, say) leaks in.
+ * Runs the built CLI in a child process with only the given environment (plus PATH, HOME and
+ * TENANCY_CONFIG naming the seed product's config unless `env` sets it), so nothing from the
+ * shell that started the tests (a DATABASE_URL, say) leaks in.
  */
 export function runCli(args: readonly string[], env: Record<string, string>, cwd?: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TENANCY_CONFIG: API_CONFIG, ...env },
       ...(cwd ? { cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,10 +1,9 @@
 import { symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Tenancy, loadConfig } from '@tenantry/tenancy';
-import { createTenancy } from '@tenantry/tenancy/node';
+import type { Tenancy } from '@tenantry/tenancy';
 import { TEST_MYSQL_URL, type TestDriver, type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { inspectTenancy, runCli } from './run-cli.js';
 
 /**
  * Nothing an operator types drops or takes the registry's database, a server's own schema or
@@ -57,7 +56,7 @@ export function safetySuite(driver: TestDriver): void {
           TENANCY_SERVERS: `default=sqlite:${folder},alias=sqlite:${folder}/alias`,
         };
       }
-      inspect = createTenancy(loadConfig(env));
+      inspect = await inspectTenancy(env);
       for (const args of [['init'], ['create', 'acme'], ['users', 'add', 'acme', 'alice', 'bob']]) {
         const run = await cli(...args);
         expect(run.code, run.stderr).toBe(0);

@@ -1,5 +1,6 @@
 import { createClient } from '@tenantry/client';
 import type { Tenancy } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../src/schema.js';
 import { TEST_DRIVERS, type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppType } from '../src/app.js';
@@ -12,7 +13,7 @@ const ADMIN_TOKEN = 'e2e-admin-s3cret';
 
 describe.each(TEST_DRIVERS)('the Node server on %s', (driver) => {
   let env: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<TenantDatabase>;
   let server: RunningServer;
 
   beforeAll(async () => {

@@ -1,7 +1,9 @@
 // The HTTP contract, once, for every runtime: the Node server, the Worker in workerd and the Deno
 // server each start themselves, then call `contractCases` to run these same cases against it.
 import { createClient, tenantClient } from '@tenantry/client';
-import { type Tenancy, seedDemo } from '@tenantry/tenancy';
+import type { Tenancy } from '@tenantry/tenancy';
+import { seedDemo } from '../src/demo.js';
+import type { TenantDatabase } from '../src/schema.js';
 import { expect, it } from 'vitest';
 import type { AppType } from '../src/app.js';
 import { eventually, rawGet, runConcurrently } from './helpers.js';
@@ -13,7 +15,7 @@ export interface ContractTarget {
   /** The test environment's database prefix (hostile names try it). */
   readonly prefix: string;
   /** Another process's view of the same registry (what the CLI would do): provisioning, suspension. */
-  readonly admin: Tenancy;
+  readonly admin: Tenancy<TenantDatabase>;
   /** The server's TENANCY_CACHE_TTL_MS: how long it may take to see a suspension. */
   readonly cacheTtlMs: number;
 }
@@ -29,7 +31,7 @@ export interface ContractOptions {
 export const manyName = (i: number) => `Many${String(i).padStart(2, '0')}`;
 
 /** The demo tenants (TenantA, TenantB) and `tenants` more, each with one user of its own. */
-export async function seedContractTenants(admin: Tenancy, tenants: number): Promise<void> {
+export async function seedContractTenants(admin: Tenancy<TenantDatabase>, tenants: number): Promise<void> {
   await seedDemo(admin);
   const names = Array.from({ length: tenants }, (_, i) => manyName(i));
   const created = await admin.provisioner.createMany(names, { concurrency: 8 });

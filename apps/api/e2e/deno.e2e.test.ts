@@ -2,6 +2,7 @@
 // the same contract cases as the Node server and the Worker.
 import { createClient } from '@tenantry/client';
 import type { Tenancy } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../src/schema.js';
 import { type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppType } from '../src/app.js';
@@ -13,7 +14,7 @@ const TENANTS = 10;
 
 describe('the Deno server on MariaDB', () => {
   let env: TestEnvironment;
-  let admin: Tenancy;
+  let admin: Tenancy<TenantDatabase>;
   let server: RunningServer;
 
   beforeAll(async () => {

@@ -3,9 +3,10 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@tenantry/tenancy';
-import { createTenancy } from '@tenantry/tenancy/node';
-import type { Tenancy } from '@tenantry/tenancy';
+import { type Tenancy, createTenancy } from '@tenantry/tenancy';
+import { nodeRuntime } from '@tenantry/tenancy/node';
+import product from '../src/product.js';
+import type { TenantDatabase } from '../src/schema.js';
 
 /** The built entry: the end-to-end tests run what `pnpm start` runs (turbo builds before test). */
 export const SERVER_ENTRY = fileURLToPath(new URL('../dist/runtimes/node.js', import.meta.url));
@@ -100,8 +101,8 @@ export function rawGet(port: number | string, path: string, headers: Record<stri
 }
 
 /** A Tenancy of this test process on the same registry: another process's writes, as the CLI would make them. */
-export async function adminTenancy(env: Record<string, string>): Promise<Tenancy> {
-  const tenancy = createTenancy(loadConfig(env));
+export async function adminTenancy(env: Record<string, string>): Promise<Tenancy<TenantDatabase>> {
+  const tenancy = createTenancy(product, { env, runtime: nodeRuntime() });
   await tenancy.registry.migrate();
   return tenancy;
 }

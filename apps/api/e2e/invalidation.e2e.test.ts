@@ -1,5 +1,6 @@
 import type { Tenancy } from '@tenantry/tenancy';
-import { seedDemo } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../src/schema.js';
+import { seedDemo } from '../src/demo.js';
 import { TEST_DRIVERS, TEST_REDIS_URL, type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ const LONG_TTL_MS = 600_000;
  * not sent before it listens: a probe tenant, cached as unknown, is created, and an invalidation
  * for it is re-published until the server serves it.
  */
-async function waitForSubscription(server: RunningServer, tenancy: Tenancy, redis: Redis): Promise<void> {
+async function waitForSubscription(server: RunningServer, tenancy: Tenancy<TenantDatabase>, redis: Redis): Promise<void> {
   expect((await fetch(`${server.url}/RedisProbe/users`)).status).toBe(404);
   await tenancy.provisioner.create('RedisProbe');
   const ready = await eventually(async () => {
@@ -25,7 +26,7 @@ async function waitForSubscription(server: RunningServer, tenancy: Tenancy, redi
 
 describe.each(TEST_DRIVERS)('invalidation through Redis on %s', (driver) => {
   let env: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<TenantDatabase>;
   let server: RunningServer;
   let redis: Redis;
 
@@ -78,7 +79,7 @@ describe.each(TEST_DRIVERS)('invalidation through Redis on %s', (driver) => {
 describe('a Redis that cannot be reached', () => {
   let env: TestEnvironment;
   let server: RunningServer;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<TenantDatabase>;
 
   beforeAll(async () => {
     env = createTestEnvironment('sqlite', 'api-noredis');

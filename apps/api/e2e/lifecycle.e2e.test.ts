@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import type { Tenancy } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../src/schema.js';
 import { type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_ENTRY, adminTenancy, eventually, startServer } from './helpers.js';
@@ -49,7 +50,7 @@ describe('stopping the server', () => {
   // to 4 MB here), so a paused client really keeps the response in flight at the signal.
   const USERS = 600_000;
   let env: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<TenantDatabase>;
 
   beforeAll(async () => {
     env = createTestEnvironment('sqlite', 'api-shutdown');

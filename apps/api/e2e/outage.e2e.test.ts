@@ -1,5 +1,6 @@
 import type { Tenancy } from '@tenantry/tenancy';
-import { seedDemo } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../src/schema.js';
+import { seedDemo } from '../src/demo.js';
 import { TcpProxy, type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, adminTenancy, eventually, startServer } from './helpers.js';
@@ -7,7 +8,7 @@ import { type RunningServer, adminTenancy, eventually, startServer } from './hel
 // MySQL only: a SQLite "server" is a folder and cannot become unreachable.
 describe('the Node server when MariaDB goes away and comes back', () => {
   let env: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<TenantDatabase>;
   let server: RunningServer;
   const proxy = new TcpProxy('127.0.0.1', Number(new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').port || 3306));
 

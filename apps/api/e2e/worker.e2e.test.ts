@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@tenantry/client';
 import type { Tenancy } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../src/schema.js';
 import { type TestEnvironment, createTestEnvironment, withMysqlRoot } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { unstable_startWorker } from 'wrangler';
@@ -16,7 +17,7 @@ const TENANTS = 10;
 
 describe('the Worker in workerd through Hyperdrive', () => {
   let env: TestEnvironment;
-  let admin: Tenancy;
+  let admin: Tenancy<TenantDatabase>;
   let worker: Awaited<ReturnType<typeof unstable_startWorker>>;
   let url: string;
   const output: string[] = [];

@@ -1,8 +1,11 @@
-import { type Tenancy, type TenancyLogger, loadConfig, seedDemo } from '@tenantry/tenancy';
-import { createTenancy } from '@tenantry/tenancy/node';
+import { type Tenancy, type TenancyLogger, createTenancy } from '@tenantry/tenancy';
+import { nodeRuntime } from '@tenantry/tenancy/node';
 import { type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
+import { seedDemo } from './demo.js';
+import product from './product.js';
+import type { TenantDatabase } from './schema.js';
 import { createPrometheusMetrics } from './metrics/prometheus.js';
 import { USERS_PAGE_SIZE } from './routes/users.js';
 
@@ -19,13 +22,13 @@ type ErrorBody = { error: { code: string; message: string; requestId: string } }
 
 describe('createApp over a real SQLite tenancy', () => {
   let env: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<TenantDatabase>;
   const logs: LogEntry[] = [];
   let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
     env = createTestEnvironment('sqlite', 'api-app');
-    tenancy = createTenancy(loadConfig(env.env));
+    tenancy = createTenancy(product, { env: env.env, runtime: nodeRuntime() });
     await tenancy.registry.migrate();
     await seedDemo(tenancy);
     const metrics = createPrometheusMetrics({

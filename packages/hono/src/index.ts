@@ -1,6 +1,6 @@
 // Web standards only: nothing here imports a Node-only module, so the same middleware serves on
 // Node, Cloudflare Workers and Deno.
-export type { RequestIdEnv, RequestIdVariables, TenancyEnv, TenancyVariables, TenantHandle, TenantLookup } from './types.js';
+export type { IdentifyMode, RequestIdEnv, RequestIdVariables, TenancyEnv, TenancyVariables, TenantHandle, TenantLookup } from './types.js';
 export { type IdentifyOptions, type ResolveTenantOptions, TENANT_HEADER, resolveTenant, tenantNameOf } from './tenant.js';
 export { REQUEST_ID_HEADER, type RequestIdOptions, requestId, respond } from './request-id.js';
 export {

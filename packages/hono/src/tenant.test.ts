@@ -1,28 +1,36 @@
-import { type Tenancy, loadConfig, silentLogger } from '@tenantry/tenancy';
-import { createTenancy } from '@tenantry/tenancy/node';
+import { type Tenancy, createTenancy, defineConfig, silentLogger } from '@tenantry/tenancy';
+import { nodeRuntime } from '@tenantry/tenancy/node';
 import { TEST_DRIVERS, TEST_MYSQL_URL, TcpProxy, type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { Context, Hono } from 'hono';
-import type { Generated } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import type { ErrorBody } from './errors.js';
 import { requestId } from './request-id.js';
 import { type IdentifyOptions, resolveTenant } from './tenant.js';
-import type { TenancyEnv, TenantHandle, TenantLookup } from './types.js';
+import type { TenancyEnv, TenantLookup } from './types.js';
 
 /** A product's own tenant schema: the table is this test's, not the core's. */
 interface NotesDB {
   notes: { id: Generated<number>; body: string };
 }
 
-/** Today's core hands out Kysely of its own schema; the product's type is put on it here. */
-const asLookup = (tenancy: Pick<Tenancy, 'tenant'>): TenantLookup<NotesDB> => ({
-  tenant: (name) => tenancy.tenant(name) as unknown as Promise<TenantHandle<NotesDB>>,
+const notesProduct = defineConfig<NotesDB>({
+  migrations: {
+    '0001_notes': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('notes')
+          .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+          .addColumn('body', 'varchar(100)', (col) => col.notNull())
+          .execute();
+      },
+    },
+  },
 });
-/** The core's door as it is: a cached tenant without a promise. */
-const syncLookup = (tenancy: Pick<Tenancy, 'tenant'>): TenantLookup<NotesDB> => ({
-  tenant: (name) => tenancy.tenant(name) as unknown as TenantHandle<NotesDB> | Promise<TenantHandle<NotesDB>>,
-});
+
+/** The product's tenancy on Node over a test environment's settings. */
+const notesTenancy = (env: Record<string, string>): Tenancy<NotesDB> => createTenancy(notesProduct, { runtime: nodeRuntime(), env });
 
 /** An app as a product would write it: the tenant's notes, read through `c.var.db`. */
 function notesApp(tenancy: TenantLookup<NotesDB>, identify: IdentifyOptions = {}) {
@@ -41,14 +49,13 @@ function notesApp(tenancy: TenantLookup<NotesDB>, identify: IdentifyOptions = {}
 
 const body = async (res: Response) => (await res.json()) as ErrorBody;
 
-async function seed(tenancy: Tenancy): Promise<void> {
+async function seed(tenancy: Tenancy<NotesDB>): Promise<void> {
   for (const [name, notes] of [
     ['Acme', ['a1', 'a2']],
     ['Globex', ['g1']],
   ] as const) {
     await tenancy.provisioner.create(name);
-    const { db } = await asLookup(tenancy).tenant(name);
-    await db.schema.createTable('notes').addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement()).addColumn('body', 'varchar(100)', (col) => col.notNull()).execute();
+    const { db } = await tenancy.tenant(name);
     await db.insertInto('notes').values(notes.map((text) => ({ body: text }))).execute();
   }
   await tenancy.provisioner.create('Paused');
@@ -57,11 +64,11 @@ async function seed(tenancy: Tenancy): Promise<void> {
 
 describe.each(TEST_DRIVERS)('resolveTenant over a real %s tenancy', (driver) => {
   let env: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<NotesDB>;
 
   beforeAll(async () => {
     env = createTestEnvironment(driver, `hono-${driver}`);
-    tenancy = createTenancy(loadConfig(env.env));
+    tenancy = notesTenancy(env.env);
     await tenancy.registry.migrate();
     await seed(tenancy);
   });
@@ -72,13 +79,13 @@ describe.each(TEST_DRIVERS)('resolveTenant over a real %s tenancy', (driver) => 
   });
 
   it('by path: `:tenant` names the tenant, c.var holds its record, its Kysely and the name as given', async () => {
-    const app = notesApp(asLookup(tenancy));
+    const app = notesApp(tenancy);
     expect(await (await app.request('/Acme/notes')).json()).toEqual({ name: 'Acme', tenant: 'Acme', notes: ['a1', 'a2'] });
     expect(await (await app.request('/globex/notes')).json()).toEqual({ name: 'globex', tenant: 'Globex', notes: ['g1'] });
   });
 
   it('by host: <tenant>.<baseDomain>, lower-cased as host names are', async () => {
-    const app = notesApp(asLookup(tenancy), { identify: 'host', baseDomain: 'example.test' });
+    const app = notesApp(tenancy, { identify: 'host', baseDomain: 'example.test' });
     expect(await (await app.request('http://Acme.example.test:8080/notes')).json()).toEqual({ name: 'acme', tenant: 'Acme', notes: ['a1', 'a2'] });
     for (const host of ['example.test', 'a.b.example.test', 'Acme.example.other', 'nobody.example.test']) {
       const res = await app.request(`http://${host}/notes`);
@@ -88,7 +95,7 @@ describe.each(TEST_DRIVERS)('resolveTenant over a real %s tenancy', (driver) => 
   });
 
   it('by header: X-Tenant; a request without it is 400', async () => {
-    const app = notesApp(asLookup(tenancy), { identify: 'header' });
+    const app = notesApp(tenancy, { identify: 'header' });
     expect(await (await app.request('/notes', { headers: { 'X-Tenant': 'Globex' } })).json()).toEqual({ name: 'Globex', tenant: 'Globex', notes: ['g1'] });
     const missing = await app.request('/notes');
     expect(missing.status).toBe(400);
@@ -96,7 +103,7 @@ describe.each(TEST_DRIVERS)('resolveTenant over a real %s tenancy', (driver) => 
   });
 
   it('answers unknown 404, suspended 403 and hostile names 404, with the request id, from cache or not', async () => {
-    for (const app of [notesApp(asLookup(tenancy)), notesApp(syncLookup(tenancy))]) {
+    for (const app of [notesApp(tenancy), notesApp(tenancy)]) {
       for (let round = 0; round < 2; round++) {
         const unknown = await app.request('/Nobody/notes', { headers: { 'X-Request-Id': 'rid-unknown' } });
         expect(unknown.status).toBe(404);
@@ -118,7 +125,7 @@ describe.each(TEST_DRIVERS)('resolveTenant over a real %s tenancy', (driver) => 
   });
 
   it('serves from a door that answers a cached tenant without a promise', async () => {
-    const app = notesApp(syncLookup(tenancy));
+    const app = notesApp(tenancy);
     await app.request('/Acme/notes');
     expect(tenancy.tenant('Acme')).not.toBeInstanceOf(Promise);
     expect(await (await app.request('/Acme/notes')).json()).toEqual({ name: 'Acme', tenant: 'Acme', notes: ['a1', 'a2'] });
@@ -126,7 +133,7 @@ describe.each(TEST_DRIVERS)('resolveTenant over a real %s tenancy', (driver) => 
 
   it('hands back next() as it is, with no promise of its own, when the door answers at once', async () => {
     await tenancy.tenant('Globex');
-    const middleware = resolveTenant({ tenancy: syncLookup(tenancy), identify: 'header' });
+    const middleware = resolveTenant({ tenancy: tenancy, identify: 'header' });
     const c = new Context(new Request('http://x.test/notes', { headers: { 'X-Tenant': 'Globex' } }));
     const fromNext = Promise.resolve();
     expect(middleware(c, () => fromNext)).toBe(fromNext);
@@ -145,18 +152,18 @@ describe.each(TEST_DRIVERS)('resolveTenant over a real %s tenancy', (driver) => 
 // MySQL only: a SQLite "server" is a folder and cannot become unreachable.
 describe('resolveTenant when MariaDB cannot be reached', () => {
   let env: TestEnvironment;
-  let admin: Tenancy;
-  let through: Tenancy;
+  let admin: Tenancy<NotesDB>;
+  let through: Tenancy<NotesDB>;
   const proxy = new TcpProxy('127.0.0.1', Number(new URL(TEST_MYSQL_URL).port || 3306));
 
   beforeAll(async () => {
     env = createTestEnvironment('mysql', 'hono-outage');
-    admin = createTenancy(loadConfig(env.env));
+    admin = notesTenancy(env.env);
     await admin.registry.migrate();
     await seed(admin);
     const port = await proxy.start();
     const url = `mysql://root@127.0.0.1:${port}`;
-    through = createTenancy(loadConfig({ ...env.env, DATABASE_URL: `${url}/${env.prefix}registry`, TENANCY_SERVERS: `default=${url}` }));
+    through = notesTenancy({ ...env.env, DATABASE_URL: `${url}/${env.prefix}registry`, TENANCY_SERVERS: `default=${url}` });
   });
 
   afterAll(async () => {
@@ -167,7 +174,7 @@ describe('resolveTenant when MariaDB cannot be reached', () => {
   });
 
   it('answers 503 with Retry-After: the registry for an unseen name, the database for a cached one', async () => {
-    const app = notesApp(syncLookup(through));
+    const app = notesApp(through);
     expect((await app.request('/Acme/notes')).status).toBe(200);
     await proxy.stop();
     try {

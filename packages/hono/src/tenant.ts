@@ -1,7 +1,7 @@
-import { type IdentifyMode, InvalidTenantNameError } from '@tenantry/tenancy';
+import { InvalidTenantNameError } from '@tenantry/tenancy';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HttpError } from './errors.js';
-import type { TenancyEnv, TenantHandle, TenantLookup } from './types.js';
+import type { IdentifyMode, TenancyEnv, TenantHandle, TenantLookup } from './types.js';
 
 /** The header that names the tenant with `identify: 'header'`. */
 export const TENANT_HEADER = 'X-Tenant';

@@ -1,11 +1,11 @@
-import type { TenantRecord } from '@tenantry/tenancy';
+import type { TenantHandle, TenantRecord } from '@tenantry/tenancy';
 import type { Kysely } from 'kysely';
 
-/** A tenant that may be served, with the Kysely that reaches its database alone. */
-export interface TenantHandle<DB> {
-  readonly tenant: TenantRecord;
-  readonly db: Kysely<DB>;
-}
+/** The core's handle: a tenant that may be served, with the Kysely that reaches its database alone. */
+export type { TenantHandle };
+
+/** How a request names its tenant: `/:tenant/…`, `<tenant>.<base domain>`, or the `X-Tenant` header. */
+export type IdentifyMode = 'path' | 'host' | 'header';
 
 /**
  * The one door of a tenancy the middleware needs: the handle of a servable tenant, without a

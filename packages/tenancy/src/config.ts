@@ -5,22 +5,26 @@ import { DEFAULT_DB_PREFIX, assertDbPrefix } from './names.js';
 export const DEFAULT_DATABASE_URL = 'sqlite:.data/registry.db';
 export const DEFAULT_MAX_CONNECTIONS = 10;
 export const DEFAULT_CACHE_TTL_MS = 30_000;
-export const DEFAULT_PORT = 3000;
 export const DEFAULT_SERVER_NAME = 'default';
-export const IDENTIFY_MODES = ['path', 'host', 'header'] as const;
-export type IdentifyMode = (typeof IDENTIFY_MODES)[number];
+/** The registry database behind a `hyperdrive://BINDING` URL that names none. */
+export const DEFAULT_REGISTRY_DATABASE = 'tenantry';
 
-/** Where a database lives: a MySQL server (`mysql://…`) or a SQLite file or folder. */
+/**
+ * Where a database lives: a MySQL server (`mysql://…`), a SQLite file or folder (`sqlite:path`),
+ * or a MySQL server behind a Cloudflare Hyperdrive binding (`hyperdrive://BINDING[/database]`).
+ * Which kinds a process can reach depends on its runtime (see TenancyRuntime).
+ */
 export type DatabaseLocation =
   | { readonly kind: 'mysql'; readonly url: string; readonly database: string | undefined }
-  | { readonly kind: 'sqlite'; readonly path: string };
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'hyperdrive'; readonly binding: string; readonly database: string | undefined };
 
 export interface ServerConfig {
   readonly name: string;
   readonly location: DatabaseLocation;
 }
 
-/** The whole validated configuration of a Tenantry process (API or CLI). */
+/** The validated connection settings of a process (API, CLI, Worker): databases, cache, invalidation. */
 export interface TenancyConfig {
   readonly registry: DatabaseLocation;
   readonly servers: readonly ServerConfig[];
@@ -28,13 +32,39 @@ export interface TenancyConfig {
   readonly maxConnections: number;
   readonly cacheTtlMs: number;
   readonly redisUrl: string | undefined;
-  readonly port: number;
-  readonly identify: IdentifyMode;
-  readonly baseDomain: string | undefined;
-  readonly adminToken: string | undefined;
-  /** True when DATABASE_URL was not set and the embedded SQLite default is in use. */
+  /** True when neither DATABASE_URL nor the config file names the registry: the embedded SQLite default. */
   readonly embeddedDefault: boolean;
 }
+
+/**
+ * Defaults for the connection settings, as a product's `tenantry.config.ts` gives them. Each
+ * environment variable, when set, overrides its own default.
+ */
+export interface ConnectionDefaults {
+  /** `DATABASE_URL`: the registry database. */
+  readonly databaseUrl?: string;
+  /** `TENANCY_SERVERS`: `name=url,name=url`, or the URLs by server name. */
+  readonly servers?: string | Readonly<Record<string, string>>;
+  /** `TENANCY_DB_PREFIX` */
+  readonly dbPrefix?: string;
+  /** `TENANCY_MAX_CONNECTIONS` */
+  readonly maxConnections?: number;
+  /** `TENANCY_CACHE_TTL_MS` */
+  readonly cacheTtlMs?: number;
+  /** `REDIS_URL` */
+  readonly redisUrl?: string;
+}
+
+/** Each variable and the ConnectionDefaults field that gives its default. */
+const VARIABLES = {
+  DATABASE_URL: 'databaseUrl',
+  TENANCY_SERVERS: 'servers',
+  TENANCY_DB_PREFIX: 'dbPrefix',
+  TENANCY_MAX_CONNECTIONS: 'maxConnections',
+  TENANCY_CACHE_TTL_MS: 'cacheTtlMs',
+  REDIS_URL: 'redisUrl',
+} as const satisfies Record<string, keyof ConnectionDefaults>;
+type Variable = keyof typeof VARIABLES;
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
@@ -44,55 +74,86 @@ const positiveInt = (fallback: number, max: number) =>
 const EnvSchema = z.object({
   DATABASE_URL: optionalString,
   TENANCY_SERVERS: optionalString,
-  TENANCY_DB_PREFIX: z.preprocess((v) => (v === undefined ? undefined : v), z.string().default(DEFAULT_DB_PREFIX)),
+  TENANCY_DB_PREFIX: z.string().default(DEFAULT_DB_PREFIX),
   TENANCY_MAX_CONNECTIONS: positiveInt(DEFAULT_MAX_CONNECTIONS, 1000),
   TENANCY_CACHE_TTL_MS: positiveInt(DEFAULT_CACHE_TTL_MS, 86_400_000),
   REDIS_URL: optionalString,
-  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT)),
-  TENANCY_IDENTIFY: z.preprocess(blankToUndefined, z.enum(IDENTIFY_MODES).default('path')),
-  TENANCY_BASE_DOMAIN: optionalString,
-  ADMIN_TOKEN: optionalString,
+});
+
+const DefaultsSchema = z.strictObject({
+  databaseUrl: z.string().optional(),
+  servers: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
+  dbPrefix: z.string().optional(),
+  maxConnections: z.number().optional(),
+  cacheTtlMs: z.number().optional(),
+  redisUrl: z.string().optional(),
 });
 
 /**
- * Turns an environment (a plain object: `process.env`, or a Worker's vars) into a validated
- * config. Throws {@link ConfigError} naming every bad variable; never echoes a password.
+ * Turns an environment (a plain object: `process.env`, or a Worker's env, whose bindings are
+ * ignored) into validated connection settings, with `defaults` (a config file's `connection`)
+ * for the variables that are not set. Throws {@link ConfigError} naming every bad variable, or
+ * the config field its value came from; never echoes a password.
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): TenancyConfig {
-  const parsed = EnvSchema.safeParse(env);
+export function loadConfig(
+  env: Readonly<Record<string, unknown>>,
+  defaults: ConnectionDefaults = {},
+): TenancyConfig {
+  const checked = DefaultsSchema.safeParse(defaults);
+  if (!checked.success) {
+    const problems = checked.error.issues.map((issue) => `${['connection', ...issue.path].join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+
+  // Each variable's value: the environment's when set (a blank one counts as unset, but for the
+  // prefix, which may be empty), else the config file's; and what to call it in an error.
+  const raw: Partial<Record<Variable, unknown>> = {};
+  const label = {} as Record<Variable, string>;
+  for (const [variable, field] of Object.entries(VARIABLES) as [Variable, keyof ConnectionDefaults][]) {
+    const fromEnv = variable === 'TENANCY_DB_PREFIX' ? env[variable] : blankToUndefined(env[variable]);
+    const fallback = defaults[field];
+    const fromFile = fallback === undefined ? undefined : field === 'servers' ? serversSpec(fallback as ConnectionDefaults['servers']) : String(fallback);
+    raw[variable] = fromEnv ?? fromFile;
+    label[variable] = fromEnv === undefined && fromFile !== undefined ? `connection.${field} (config file)` : variable;
+  }
+
+  const parsed = EnvSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${label[issue.path[0] as Variable] ?? issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
-  const registry = parseDatabaseUrl(e.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'DATABASE_URL');
+  const registry = parseDatabaseUrl(e.DATABASE_URL ?? DEFAULT_DATABASE_URL, label.DATABASE_URL);
   if (registry.kind === 'mysql' && !registry.database) {
-    throw new ConfigError('DATABASE_URL must name the registry database, e.g. mysql://root@127.0.0.1:3306/tenantry');
+    throw new ConfigError(`${label.DATABASE_URL} must name the registry database, e.g. mysql://root@127.0.0.1:3306/tenantry`);
   }
   try {
     assertDbPrefix(e.TENANCY_DB_PREFIX);
   } catch (error) {
-    throw new ConfigError(`TENANCY_DB_PREFIX: ${(error as Error).message}`);
-  }
-  if (e.TENANCY_IDENTIFY === 'host' && !e.TENANCY_BASE_DOMAIN) {
-    throw new ConfigError('TENANCY_IDENTIFY=host needs TENANCY_BASE_DOMAIN (tenants are <tenant>.<TENANCY_BASE_DOMAIN>)');
+    throw new ConfigError(`${label.TENANCY_DB_PREFIX}: ${(error as Error).message}`);
   }
   return {
     registry,
-    servers: e.TENANCY_SERVERS ? parseServers(e.TENANCY_SERVERS) : [defaultServerFor(registry)],
+    servers: e.TENANCY_SERVERS ? parseServers(e.TENANCY_SERVERS, label.TENANCY_SERVERS) : [defaultServerFor(registry)],
     dbPrefix: e.TENANCY_DB_PREFIX,
     maxConnections: e.TENANCY_MAX_CONNECTIONS,
     cacheTtlMs: e.TENANCY_CACHE_TTL_MS,
     redisUrl: e.REDIS_URL,
-    port: e.PORT,
-    identify: e.TENANCY_IDENTIFY,
-    baseDomain: e.TENANCY_BASE_DOMAIN?.toLowerCase(),
-    adminToken: e.ADMIN_TOKEN,
     embeddedDefault: e.DATABASE_URL === undefined,
   };
 }
 
-/** Parses `mysql://user:pass@host:port/db` or `sqlite:path`. */
+/** The `name=url,…` form of a config file's servers. */
+function serversSpec(servers: ConnectionDefaults['servers']): string {
+  if (typeof servers === 'string') return servers;
+  return Object.entries(servers ?? {})
+    .map(([name, url]) => `${name}=${url}`)
+    .join(',');
+}
+
+const HYPERDRIVE_URL = /^hyperdrive:\/\/([A-Za-z_][A-Za-z0-9_]*)(?:\/([^/?#\s]*))?$/;
+
+/** Parses `mysql://user:pass@host:port/db`, `sqlite:path` or `hyperdrive://BINDING[/db]`. */
 export function parseDatabaseUrl(url: string, variable: string): DatabaseLocation {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
@@ -110,10 +171,15 @@ export function parseDatabaseUrl(url: string, variable: string): DatabaseLocatio
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || undefined;
     return { kind: 'mysql', url, database };
   }
-  throw new ConfigError(`${variable}: unsupported URL ${redactUrl(url)}; use mysql://… or sqlite:path`);
+  if (url.startsWith('hyperdrive:')) {
+    const match = HYPERDRIVE_URL.exec(url.trim());
+    if (!match) throw new ConfigError(`${variable}: expected hyperdrive://<BINDING>[/<database>], got "${url}"`);
+    return { kind: 'hyperdrive', binding: match[1]!, database: match[2] ? decodeURIComponent(match[2]) : undefined };
+  }
+  throw new ConfigError(`${variable}: unsupported URL ${redactUrl(url)}; use mysql://…, sqlite:path or hyperdrive://<BINDING>`);
 }
 
-function parseServers(spec: string): ServerConfig[] {
+function parseServers(spec: string, variable: string): ServerConfig[] {
   const servers: ServerConfig[] = [];
   for (const part of spec.split(',')) {
     const trimmed = part.trim();
@@ -121,25 +187,34 @@ function parseServers(spec: string): ServerConfig[] {
     const eq = trimmed.indexOf('=');
     const name = eq > 0 ? trimmed.slice(0, eq).trim() : '';
     if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) {
-      throw new ConfigError(`TENANCY_SERVERS: expected name=url pairs separated by commas, got "${redactUrl(trimmed)}"`);
+      throw new ConfigError(`${variable}: expected name=url pairs separated by commas, got "${redactUrl(trimmed)}"`);
     }
-    if (servers.some((s) => s.name === name)) throw new ConfigError(`TENANCY_SERVERS: server "${name}" is named twice`);
-    servers.push({ name, location: parseDatabaseUrl(trimmed.slice(eq + 1).trim(), `TENANCY_SERVERS (${name})`) });
+    if (servers.some((s) => s.name === name)) throw new ConfigError(`${variable}: server "${name}" is named twice`);
+    servers.push({ name, location: parseDatabaseUrl(trimmed.slice(eq + 1).trim(), `${variable} (${name})`) });
   }
-  if (servers.length === 0) throw new ConfigError('TENANCY_SERVERS is set but names no server');
+  if (servers.length === 0) throw new ConfigError(`${variable} is set but names no server`);
   return servers;
 }
 
-/** The default tenant server: the registry's own MySQL server, or a `tenants/` folder beside the registry file. */
+/**
+ * The default tenant server: the registry's own MySQL server (or Hyperdrive binding), or a
+ * `tenants/` folder beside the registry file.
+ */
 function defaultServerFor(registry: DatabaseLocation): ServerConfig {
-  if (registry.kind === 'sqlite') {
-    const slash = registry.path.lastIndexOf('/');
-    const dir = slash >= 0 ? registry.path.slice(0, slash) : '.';
-    return { name: DEFAULT_SERVER_NAME, location: { kind: 'sqlite', path: `${dir || '/'}/tenants` } };
+  switch (registry.kind) {
+    case 'sqlite': {
+      const slash = registry.path.lastIndexOf('/');
+      const dir = slash >= 0 ? registry.path.slice(0, slash) : '.';
+      return { name: DEFAULT_SERVER_NAME, location: { kind: 'sqlite', path: `${dir || '/'}/tenants` } };
+    }
+    case 'hyperdrive':
+      return { name: DEFAULT_SERVER_NAME, location: { kind: 'hyperdrive', binding: registry.binding, database: undefined } };
+    case 'mysql': {
+      const url = new URL(registry.url);
+      url.pathname = '/';
+      return { name: DEFAULT_SERVER_NAME, location: { kind: 'mysql', url: url.toString(), database: undefined } };
+    }
   }
-  const url = new URL(registry.url);
-  url.pathname = '/';
-  return { name: DEFAULT_SERVER_NAME, location: { kind: 'mysql', url: url.toString(), database: undefined } };
 }
 
 /** A URL fit for a log line or an error message: the password replaced by `***`. */
@@ -149,5 +224,12 @@ export function redactUrl(url: string): string {
 
 /** A location fit for a log line. */
 export function describeLocation(location: DatabaseLocation): string {
-  return location.kind === 'sqlite' ? `sqlite:${location.path}` : redactUrl(location.url);
+  switch (location.kind) {
+    case 'sqlite':
+      return `sqlite:${location.path}`;
+    case 'hyperdrive':
+      return `hyperdrive://${location.binding}${location.database ? `/${location.database}` : ''}`;
+    case 'mysql':
+      return redactUrl(location.url);
+  }
 }

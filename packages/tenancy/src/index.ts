@@ -1,5 +1,5 @@
-// The runtime-neutral core: nothing here imports a Node-only module. Drivers live behind
-// subpath exports (@tenantry/tenancy/mysql, /sqlite, /node, /redis).
+// The runtime-neutral core: nothing here imports a Node-only module. Drivers and runtimes live
+// behind subpath exports (@tenantry/tenancy/mysql, /sqlite, /node, /redis, /edge).
 export * from './errors.js';
 export * from './names.js';
 export * from './config.js';
@@ -11,10 +11,10 @@ export * from './cache/invalidation.js';
 export * from './cache/tenant-cache.js';
 export * from './connections/types.js';
 export * from './connections/connection-manager.js';
-export * from './migrations/tenant-migrations.js';
 export * from './migrations/tenant-migrator.js';
 export * from './provisioning/provisioner.js';
 export * from './provisioning/physical-layout.js';
-export * from './provisioning/demo.js';
 export * from './tenancy.js';
+export * from './tenantry-config.js';
+export * from './create-tenancy.js';
 export { GuardedDialect, Lifecycle } from './drivers/guarded-dialect.js';

@@ -1,8 +1,7 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { InvalidationBus } from './cache/invalidation.js';
 import { TenantCache } from './cache/tenant-cache.js';
 import type { ConnectionManager } from './connections/connection-manager.js';
-import type { TenantSchema } from './connections/types.js';
 import { TenantNotFoundError, TenantSuspendedError, TenantUnavailableError } from './errors.js';
 import { type TenancyLogger, describeError, silentLogger } from './logger.js';
 import { TenantMigrator } from './migrations/tenant-migrator.js';
@@ -11,10 +10,13 @@ import { PhysicalLayout } from './provisioning/physical-layout.js';
 import { Provisioner } from './provisioning/provisioner.js';
 import type { TenantRecord, TenantRegistry } from './registry/types.js';
 import { DEFAULT_CACHE_TTL_MS } from './config.js';
+import type { TenantMigrations } from './tenantry-config.js';
 
-export interface TenancyDeps {
+export interface TenancyDeps<DB = any> {
   readonly registry: TenantRegistry;
-  readonly connections: ConnectionManager;
+  readonly connections: ConnectionManager<DB>;
+  /** The product's tenant schema: what create applies and migrate brings every tenant to. */
+  readonly migrations: TenantMigrations;
   readonly dbPrefix?: string;
   /** Where new tenants go; the first configured server by default. */
   readonly defaultServer?: string;
@@ -30,22 +32,22 @@ export interface TenancyDeps {
   /** Spreads invalidations to other processes (Redis); local invalidation happens regardless. */
   readonly invalidation?: InvalidationBus;
   readonly logger?: TenancyLogger;
-  readonly migrations?: Readonly<Record<string, Migration>>;
 }
 
-/** A tenant that may be served, with the Kysely that reaches its database alone. */
-export interface TenantHandle {
+/** A tenant that may be served, with the Kysely that reaches its database alone, typed by the product's schema. */
+export interface TenantHandle<DB = any> {
   readonly tenant: TenantRecord;
-  readonly db: Kysely<TenantSchema>;
+  readonly db: Kysely<DB>;
 }
 
 /**
  * The core in one object: a tenant name to its record (cached) and the Kysely for its database,
  * provisioning and migrations. Owns the registry and the pools: `destroy()` closes them.
+ * `DB` is the product's tenant database type (`createTenancy` takes it from the product's config).
  */
-export class Tenancy {
+export class Tenancy<DB = any> {
   readonly registry: TenantRegistry;
-  readonly connections: ConnectionManager;
+  readonly connections: ConnectionManager<DB>;
   readonly cache: TenantCache;
   readonly migrator: TenantMigrator;
   readonly provisioner: Provisioner;
@@ -60,9 +62,9 @@ export class Tenancy {
    * lookup, where the server's and the database's lookups (an LRU of as many entries as tenants)
    * and a new object each took their turn.
    */
-  readonly #handles = new WeakMap<TenantRecord, TenantHandle>();
+  readonly #handles = new WeakMap<TenantRecord, TenantHandle<DB>>();
 
-  constructor(deps: TenancyDeps) {
+  constructor(deps: TenancyDeps<DB>) {
     this.registry = deps.registry;
     this.connections = deps.connections;
     this.dbPrefix = deps.dbPrefix ?? DEFAULT_DB_PREFIX;
@@ -79,7 +81,7 @@ export class Tenancy {
     this.migrator = new TenantMigrator({
       registry: deps.registry,
       connections: deps.connections,
-      ...(deps.migrations ? { migrations: deps.migrations } : {}),
+      migrations: deps.migrations,
     });
     const defaultServer = deps.defaultServer ?? deps.connections.serverNames[0];
     if (!defaultServer) throw new Error('Tenancy needs at least one tenant database server');
@@ -105,13 +107,13 @@ export class Tenancy {
    * made), TenantNotFoundError, TenantSuspendedError, TenantUnavailableError (being provisioned
    * or deleted) or RegistryUnavailableError.
    */
-  tenant(name: string): TenantHandle | Promise<TenantHandle> {
+  tenant(name: string): TenantHandle<DB> | Promise<TenantHandle<DB>> {
     const entry = this.cache.lookup(name);
     return entry instanceof Promise ? entry.then((e) => this.#handle(name, e.record)) : this.#handle(name, entry.record);
   }
 
   /** The handle of a servable record (the errors of {@link servable} otherwise). */
-  #handle(name: string, record: TenantRecord | undefined): TenantHandle {
+  #handle(name: string, record: TenantRecord | undefined): TenantHandle<DB> {
     const tenant = servable(name, record);
     let handle = this.#handles.get(tenant);
     if (handle === undefined) {

@@ -9,19 +9,19 @@ import {
   TenantExistsError,
   TenantNotFoundError,
   TenantSuspendedError,
-  TENANT_MIGRATIONS,
   Tenancy,
   databaseNameFor,
   loadConfig,
 } from '../src/index.js';
 import { createRegistry } from '../src/node.js';
 import { TEST_DRIVERS, TcpProxy, type TestEnvironment, createTestEnvironment, withMysqlRoot } from '../src/testing/index.js';
+import { NOTES_MIGRATIONS, type NotesDatabase } from './fixture-product.js';
 import { HOSTILE_NAMES, countingRegistry, recordOf, sleep, tenantAsync, testTenancy } from './support.js';
 
 /** One contract, every driver: the same behaviour on MySQL and on SQLite. */
 describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
   let environment: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<NotesDatabase>;
 
   beforeAll(async () => {
     environment = createTestEnvironment(driver, `contract${driver}`);
@@ -72,9 +72,9 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       expect(await server().databaseExists(record.database)).toBe(true);
 
       const { db } = await tenancy.tenant('Lifecycle');
-      await db.insertInto('users').values([{ username: 'userA' }, { username: 'userB' }]).execute();
-      const rows = await db.selectFrom('users').select('username').orderBy('id').execute();
-      expect(rows.map((r) => r.username)).toEqual(['userA', 'userB']);
+      await db.insertInto('notes').values([{ title: 'userA' }, { title: 'userB' }]).execute();
+      const rows = await db.selectFrom('notes').select('title').orderBy('id').execute();
+      expect(rows.map((r) => r.title)).toEqual(['userA', 'userB']);
 
       await tenancy.provisioner.suspend('Lifecycle');
       await expect(tenantAsync(tenancy, 'Lifecycle')).rejects.toBeInstanceOf(TenantSuspendedError);
@@ -112,16 +112,16 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       await server().createDatabase(database);
       const raw = server().database(database);
       await raw.schema
-        .createTable('users')
+        .createTable('notes')
         .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('username', 'varchar(100)', (c) => c.notNull())
+        .addColumn('title', 'varchar(100)', (c) => c.notNull())
         .execute();
-      await raw.insertInto('users').values([{ username: 'userA' }, { username: 'userB' }]).execute();
+      await raw.insertInto('notes').values([{ title: 'userA' }, { title: 'userB' }]).execute();
 
       const record = await tenancy.provisioner.create('TenantA', { database, adopt: true });
       expect(record).toMatchObject({ database, status: 'active', schemaVersion: 1 });
       const { db } = await tenancy.tenant('TenantA');
-      expect((await db.selectFrom('users').select('username').orderBy('id').execute()).map((r) => r.username)).toEqual([
+      expect((await db.selectFrom('notes').select('title').orderBy('id').execute()).map((r) => r.title)).toEqual([
         'userA',
         'userB',
       ]);
@@ -183,7 +183,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
 
   describe('cache', () => {
     let registry: ReturnType<typeof countingRegistry>;
-    let cached: Tenancy;
+    let cached: Tenancy<NotesDatabase>;
 
     beforeAll(async () => {
       await tenancy.provisioner.create('cold');
@@ -225,7 +225,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
         expect(handle).not.toBeInstanceOf(Promise);
         // The handle is made once per cached record.
         expect(handle).toBe(viaPromise);
-        expect(await viaPromise.db.selectFrom('users').select('username').execute()).toEqual([]);
+        expect(await viaPromise.db.selectFrom('notes').select('title').execute()).toEqual([]);
         expect(short.cache.stats.hits).toBe(hits + 1);
 
         await expect(tenantAsync(short, 'nobody')).rejects.toBeInstanceOf(TenantNotFoundError);
@@ -440,7 +440,7 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       await sleep(200);
       const { tenant, db } = await flaky.tenant('steady');
       expect(tenant.name).toBe('steady');
-      expect(await db.selectFrom('users').select('id').execute()).toEqual([]);
+      expect(await db.selectFrom('notes').select('id').execute()).toEqual([]);
       expect(flaky.cache.stats.staleServed).toBeGreaterThanOrEqual(1);
       await expect(recordOf(flaky, 'never-seen')).rejects.toBeInstanceOf(RegistryUnavailableError);
       await expect(flaky.registry.ping()).rejects.toBeInstanceOf(RegistryUnavailableError);
@@ -461,10 +461,10 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       const record = await tenancy.provisioner.create('vanishing');
       await server().dropDatabase(record.database); // the file goes away behind the registry's back
       const { db } = await tenancy.tenant('vanishing');
-      await expect(db.selectFrom('users').selectAll().execute()).rejects.toBeInstanceOf(TenantDatabaseUnavailableError);
+      await expect(db.selectFrom('notes').selectAll().execute()).rejects.toBeInstanceOf(TenantDatabaseUnavailableError);
       await server().createDatabase(record.database);
       await tenancy.migrator.migrateTenant(record);
-      expect(await db.selectFrom('users').selectAll().execute()).toEqual([]);
+      expect(await db.selectFrom('notes').selectAll().execute()).toEqual([]);
       await tenancy.provisioner.delete('vanishing');
       return;
     }
@@ -474,12 +474,12 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     const cut = testTenancy(environment, { env: { TENANCY_SERVERS: `default=mysql://root@127.0.0.1:${port}` } });
     try {
       const { db } = await cut.tenant('restarting');
-      await db.insertInto('users').values({ username: 'before' }).execute();
+      await db.insertInto('notes').values({ title: 'before' }).execute();
       await proxy.stop(); // the server restarts: every pooled connection dies
-      await expect(db.selectFrom('users').selectAll().execute()).rejects.toBeInstanceOf(TenantDatabaseUnavailableError);
+      await expect(db.selectFrom('notes').selectAll().execute()).rejects.toBeInstanceOf(TenantDatabaseUnavailableError);
       await proxy.start();
-      const rows = await db.selectFrom('users').select('username').execute();
-      expect(rows.map((r) => r.username)).toEqual(['before']);
+      const rows = await db.selectFrom('notes').select('title').execute();
+      expect(rows.map((r) => r.title)).toEqual(['before']);
     } finally {
       await cut.destroy();
       await proxy.stop();
@@ -493,13 +493,13 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     expect(created.every((r) => r.status === 'created')).toBe(true);
     for (const name of names) {
       const { db } = await tenancy.tenant(name);
-      await db.insertInto('users').values([{ username: `${name}-a` }, { username: `${name}-b` }]).execute();
+      await db.insertInto('notes').values([{ title: `${name}-a` }, { title: `${name}-b` }]).execute();
     }
     const checks = Array.from({ length: 2000 }, async (_, i) => {
       const name = names[(i * 7919) % names.length]!;
       const { db } = await tenancy.tenant(name);
-      const rows = await db.selectFrom('users').select('username').orderBy('id').execute();
-      return { name, got: rows.map((r) => r.username) };
+      const rows = await db.selectFrom('notes').select('title').orderBy('id').execute();
+      return { name, got: rows.map((r) => r.title) };
     });
     for (const { name, got } of await Promise.all(checks)) expect(got).toEqual([`${name}-a`, `${name}-b`]);
     for (const name of names) await tenancy.provisioner.delete(name);
@@ -528,13 +528,11 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
 
     it('a new migration is applied to every tenant, once', async () => {
       const extended = testTenancy(environment, {
-        overrides: {
-          migrations: {
-            ...TENANT_MIGRATIONS,
-            '0002_email': {
-              up: async (db) => {
-                await db.schema.alterTable('users').addColumn('email', 'varchar(200)').execute();
-              },
+        migrations: {
+          ...NOTES_MIGRATIONS,
+          '0002_email': {
+            up: async (db) => {
+              await db.schema.alterTable('notes').addColumn('email', 'varchar(200)').execute();
             },
           },
         },
@@ -568,18 +566,18 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
       const gate = { promise: new Promise<void>((resolve) => (openGate = resolve)), resolve: () => openGate() };
       let entered = 0;
       const migrations = {
-        ...TENANT_MIGRATIONS,
+        ...NOTES_MIGRATIONS,
         '0002_marker': {
           up: async (db: Kysely<any>) => {
             entered++;
-            await db.insertInto('users').values({ username: 'migrated' }).execute();
+            await db.insertInto('notes').values({ title: 'migrated' }).execute();
             if (entered === 1) await gate.promise; // the first run holds lockA's lock here
           },
         },
       };
       // Two processes' worth of migrators over the same tenants.
-      const slow = testTenancy(environment, { overrides: { migrations } });
-      const other = testTenancy(environment, { overrides: { migrations } });
+      const slow = testTenancy(environment, { migrations });
+      const other = testTenancy(environment, { migrations });
       try {
         await tenancy.provisioner.createMany(['lockA', 'lockB']);
         const a = (await tenancy.registry.get('lockA'))!;
@@ -595,8 +593,8 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
         expect(first).toMatchObject({ status: 'applied', applied: ['0002_marker'] });
         expect(second).toMatchObject({ status: 'current', applied: [] });
         expect(entered).toBe(2);
-        const rows = await tenancy.connections.forTenant(a).selectFrom('users').select('username').execute();
-        expect(rows).toEqual([{ username: 'migrated' }]);
+        const rows = await tenancy.connections.forTenant(a).selectFrom('notes').select('title').execute();
+        expect(rows).toEqual([{ title: 'migrated' }]);
       } finally {
         gate.resolve();
         await slow.destroy();
@@ -610,9 +608,9 @@ describe.each(TEST_DRIVERS)('tenancy contract on %s', (driver) => {
     await tenancy.provisioner.create('afterlife');
     const short = testTenancy(environment);
     const { db } = await short.tenant('afterlife');
-    await db.selectFrom('users').selectAll().execute();
+    await db.selectFrom('notes').selectAll().execute();
     await short.destroy();
-    await expect(db.selectFrom('users').selectAll().execute()).rejects.toBeInstanceOf(DestroyedError);
+    await expect(db.selectFrom('notes').selectAll().execute()).rejects.toBeInstanceOf(DestroyedError);
     expect(() => short.connections.server('default')).toThrow(DestroyedError);
     await short.destroy(); // idempotent
     await tenancy.provisioner.delete('afterlife');
@@ -624,7 +622,7 @@ describe('connection budget on MySQL', () => {
   const USER = `tt_budget_${Math.random().toString(36).slice(2, 8)}`;
   const PASSWORD = 'budget-pw-1';
   let environment: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<NotesDatabase>;
 
   const countConnections = () =>
     withMysqlRoot(async (conn) => {
@@ -671,7 +669,7 @@ describe('connection budget on MySQL', () => {
       names.flatMap((name) => [0, 1].map(async () => {
         const { db } = await tenancy.tenant(name);
         await sql`select sleep(0.002)`.execute(db);
-        return db.selectFrom('users').select('id').execute();
+        return db.selectFrom('notes').select('id').execute();
       })),
     );
     sampling = false;

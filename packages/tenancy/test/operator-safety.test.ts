@@ -11,6 +11,7 @@ import {
   loadConfig,
 } from '../src/index.js';
 import { TEST_DRIVERS, TEST_MYSQL_URL, type TestEnvironment, createTestEnvironment, withMysqlRoot } from '../src/testing/index.js';
+import type { NotesDatabase } from './fixture-product.js';
 import { testTenancy } from './support.js';
 
 /**
@@ -22,7 +23,7 @@ import { testTenancy } from './support.js';
 describe.each(TEST_DRIVERS)('operator safety on %s', (driver) => {
   let environment: TestEnvironment;
   let env: Record<string, string>;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<NotesDatabase>;
   let registryDb: string;
   let folder: string;
   const server = () => tenancy.connections.server('default');
@@ -44,11 +45,11 @@ describe.each(TEST_DRIVERS)('operator safety on %s', (driver) => {
     }
   };
 
-  /** The registry still lists exactly `names`, acme still serves its users, the registry database still holds the registry. */
+  /** The registry still lists exactly `names`, acme still serves its notes, the registry database still holds the registry. */
   const intact = async (names: readonly string[] = ['acme']) => {
     expect((await tenancy.registry.list()).map((r) => r.name)).toEqual(names);
     const { db } = await tenancy.tenant('acme');
-    expect((await db.selectFrom('users').select('username').orderBy('id').execute()).map((r) => r.username)).toEqual(['alice', 'bob']);
+    expect((await db.selectFrom('notes').select('title').orderBy('id').execute()).map((r) => r.title)).toEqual(['alice', 'bob']);
     expect(await server().holdsRegistry(registryDb)).toBe(true);
     expect(await server().holdsRegistry(`${environment.prefix}acme`)).toBe(false);
   };
@@ -74,7 +75,7 @@ describe.each(TEST_DRIVERS)('operator safety on %s', (driver) => {
     await tenancy.registry.migrate();
     await tenancy.provisioner.create('acme');
     const { db } = await tenancy.tenant('acme');
-    await db.insertInto('users').values([{ username: 'alice' }, { username: 'bob' }]).execute();
+    await db.insertInto('notes').values([{ title: 'alice' }, { title: 'bob' }]).execute();
   });
 
   afterAll(async () => {

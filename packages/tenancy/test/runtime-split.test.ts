@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +15,15 @@ describe('runtime split', () => {
     const offending = [...packages].filter(([specifier]) => NODE_ONLY.test(specifier));
     expect(offending).toEqual([]);
     expect([...packages.keys()].sort()).toEqual(['kysely', 'lru-cache', 'zod']);
+  });
+
+  it('the config file loader (jiti) sits behind the Node subpath, loaded only when a file is', () => {
+    const graph = importGraph(join(SRC, 'node.ts'));
+    expect([...graph.packages.keys()]).toContain('jiti');
+    expect(readFileSync(join(SRC, 'config-file.ts'), 'utf8')).not.toMatch(/^import[^;]*'jiti'/m);
+    for (const entry of ['index.ts', 'drivers/edge/index.ts', 'drivers/mysql/index.ts']) {
+      expect([...importGraph(join(SRC, entry)).packages.keys()], entry).not.toContain('jiti');
+    }
   });
 
   it('the Node-only drivers sit behind their own subpaths', () => {

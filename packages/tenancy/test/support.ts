@@ -1,14 +1,16 @@
+import type { Migration } from 'kysely';
 import {
-  ConnectionManager,
+  type CreateTenancyOptions,
   type TenantHandle,
   type TenantRecord,
   type TenantRegistry,
-  Tenancy,
-  type TenancyDeps,
+  type Tenancy,
+  createTenancy,
   loadConfig,
 } from '../src/index.js';
-import { createLayout, createNodeServer, createRegistry } from '../src/node.js';
+import { nodeRuntime } from '../src/node.js';
 import type { TestEnvironment } from '../src/testing/index.js';
+import { type NotesDatabase, notesProduct } from './fixture-product.js';
 
 /** Wraps a real registry and counts the lookups that reach it. */
 /** Counts row reads (`gets`, versioned or not) and registry version reads (`versions`). */
@@ -46,30 +48,26 @@ export function countingRegistry(inner: TenantRegistry): TenantRegistry & { gets
 export interface TestTenancyOptions {
   readonly env?: Record<string, string>;
   readonly registry?: TenantRegistry;
-  readonly overrides?: Partial<Omit<TenancyDeps, 'registry' | 'connections'>>;
+  /** Migrations instead of the fixture product's. */
+  readonly migrations?: Readonly<Record<string, Migration>>;
+  readonly overrides?: CreateTenancyOptions['overrides'];
 }
 
-/** A Tenancy on a test environment, the way createTenancy builds one, with hooks for tests. */
-export function testTenancy(environment: TestEnvironment, options: TestTenancyOptions = {}): Tenancy {
-  const config = loadConfig({ ...environment.env, ...options.env });
-  return new Tenancy({
-    registry: options.registry ?? createRegistry(config.registry),
-    connections: new ConnectionManager({
-      servers: config.servers,
-      factory: (server) => createNodeServer(server, config.maxConnections),
-    }),
-    dbPrefix: config.dbPrefix,
-    cacheTtlMs: config.cacheTtlMs,
-    layout: createLayout(config),
-    ...options.overrides,
+/** A Tenancy of the fixture product on a test environment, built as every runtime builds one. */
+export function testTenancy(environment: TestEnvironment, options: TestTenancyOptions = {}): Tenancy<NotesDatabase> {
+  const product = options.migrations ? { ...notesProduct, migrations: options.migrations } : notesProduct;
+  return createTenancy(product, {
+    settings: loadConfig({ ...environment.env, ...options.env }),
+    runtime: nodeRuntime(),
+    overrides: { ...options.overrides, ...(options.registry ? { registry: options.registry } : {}) },
   });
 }
 
 /** `tenancy.tenant(name)` as a promise, for `.rejects`: tenant() throws at once when it answers at once. */
-export const tenantAsync = async (tenancy: Tenancy, name: string): Promise<TenantHandle> => tenancy.tenant(name);
+export const tenantAsync = async <DB>(tenancy: Tenancy<DB>, name: string): Promise<TenantHandle<DB>> => tenancy.tenant(name);
 
 /** The record `tenancy.tenant(name)` answers with, as a promise. */
-export const recordOf = async (tenancy: Tenancy, name: string): Promise<TenantRecord> => (await tenancy.tenant(name)).tenant;
+export const recordOf = async <DB>(tenancy: Tenancy<DB>, name: string): Promise<TenantRecord> => (await tenancy.tenant(name)).tenant;
 
 export const HOSTILE_NAMES: readonly string[] = [
   "a'b",

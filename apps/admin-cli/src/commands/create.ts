@@ -1,5 +1,5 @@
-import { type TenantRecord, assertDatabaseName, assertTenantName, forEachConcurrent, isServerSchema, tenantKey } from '@tenantry/tenancy';
-import { UsageError, errorCode, errorLine } from '../errors.js';
+import { type TenantRecord, UsageError, assertDatabaseName, assertTenantName, forEachConcurrent, isServerSchema, tenantKey } from '@tenantry/tenancy';
+import { errorCode, errorLine } from '../errors.js';
 import { plural, table } from '../format.js';
 import type { CommandModule } from './types.js';
 

@@ -1,5 +1,5 @@
-import { type TenantRecord, assertTenantName } from '@tenantry/tenancy';
-import { UsageError, errorCode, errorLine } from '../errors.js';
+import { type TenantRecord, UsageError, assertTenantName } from '@tenantry/tenancy';
+import { errorCode, errorLine } from '../errors.js';
 import { type TenantJson, tenantJson } from '../format.js';
 import type { CommandModule } from './types.js';
 

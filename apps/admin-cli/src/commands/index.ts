@@ -16,6 +16,8 @@ export interface CommandSpec {
   /** Commander argument syntax: `<name>`, `<name...>`. */
   readonly arguments?: readonly (readonly [syntax: string, description: string])[];
   readonly options?: readonly OptionSpec[];
+  /** Needs the product's tenant schema (its migrations), so its tenantry.config. */
+  readonly needsSchema?: boolean;
   /** Loads the command's module; nothing else of it is imported until it runs. */
   readonly load: () => Promise<CommandModule>;
 }
@@ -40,7 +42,10 @@ const concurrency = (what: string): OptionSpec => ({
   parse: parseConcurrency,
 });
 
-/** Every command of the `tenantry` CLI (DESIGN.md, "CLI contract"), in help order. */
+/**
+ * The CLI's own commands (DESIGN.md, "CLI contract"), in help order. A product's commands
+ * (`users add`, `seed-demo` for apps/api) come from its tenantry.config and follow these.
+ */
 export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['init'],
@@ -57,6 +62,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--adopt', description: 'register an existing database instead of creating one' },
       concurrency('tenants created'),
     ],
+    needsSchema: true,
     load: async () => (await import('./create.js')).default,
   },
   {
@@ -69,6 +75,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['show'],
     summary: "show one tenant, its database and its pending migrations",
     arguments: [['<name>', 'tenant name']],
+    needsSchema: true,
     load: async () => (await import('./show.js')).default,
   },
   {
@@ -100,26 +107,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--tenant <name>', description: 'only this tenant' },
       concurrency('tenants migrated'),
     ],
+    needsSchema: true,
     load: async () => (await import('./migrate.js')).default,
-  },
-  {
-    path: ['seed-demo'],
-    summary: 'create the demo tenants: TenantA (userA, userB), TenantB (userA, userC)',
-    load: async () => (await import('./seed-demo.js')).default,
-  },
-  {
-    path: ['users', 'add'],
-    summary: "add users to a tenant's database",
-    arguments: [
-      ['<tenant>', 'tenant name'],
-      ['<username...>', 'usernames (1 to 100 characters each)'],
-    ],
-    load: async () => (await import('./users-add.js')).default,
   },
   {
     path: ['doctor'],
     summary: 'find drift between the registry and the database servers',
     options: [concurrency('tenants checked')],
+    needsSchema: true,
     load: async () => (await import('./doctor.js')).default,
   },
 ];

@@ -105,7 +105,7 @@ const migrate: CommandModule<MigrateData> = {
       failed: count('failed'),
       skipped: count('skipped'),
     };
-    const data = { latestVersion: migrator.latestVersion, results, summary };
+    const data = { latestVersion: await migrator.latestVersion(), results, summary };
     const failed = results.filter((r) => r.status === 'failed');
     if (failed.length > 0) {
       const names = failed.slice(0, 10).map((r) => r.tenant).join(', ') + (failed.length > 10 ? ', …' : '');

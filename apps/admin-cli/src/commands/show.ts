@@ -39,7 +39,7 @@ const show: CommandModule<ShowData> = {
           ...tenantJson(record),
           databaseExists,
           pendingMigrations,
-          latestVersion: tenancy.migrator.latestVersion,
+          latestVersion: await tenancy.migrator.latestVersion(),
           ...(problem ? { problem } : {}),
         },
       },

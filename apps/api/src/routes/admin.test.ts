@@ -1,9 +1,11 @@
 import { dirname } from 'node:path';
-import { type Tenancy, loadConfig, silentLogger } from '@tenantry/tenancy';
-import { createTenancy } from '@tenantry/tenancy/node';
+import { type Tenancy, createTenancy, silentLogger } from '@tenantry/tenancy';
+import { nodeRuntime } from '@tenantry/tenancy/node';
 import { TEST_DRIVERS, type TestEnvironment, createTestEnvironment } from '@tenantry/tenancy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
+import product from '../product.js';
+import type { TenantDatabase } from '../schema.js';
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -14,7 +16,7 @@ type ErrorBody = { error: { code: string; message: string } };
  */
 describe.each(TEST_DRIVERS)('admin API database safety on %s', (driver) => {
   let environment: TestEnvironment;
-  let tenancy: Tenancy;
+  let tenancy: Tenancy<TenantDatabase>;
   let app: ReturnType<typeof createApp>;
   let registryDb: string;
   let prefix: string;
@@ -37,7 +39,7 @@ describe.each(TEST_DRIVERS)('admin API database safety on %s', (driver) => {
       const folder = dirname(environment.env.DATABASE_URL!.slice('sqlite:'.length));
       env = { DATABASE_URL: `sqlite:${folder}/${registryDb}.db`, TENANCY_DB_PREFIX: prefix, TENANCY_SERVERS: `default=sqlite:${folder}` };
     }
-    tenancy = createTenancy(loadConfig(env));
+    tenancy = createTenancy(product, { env, runtime: nodeRuntime() });
     await tenancy.registry.migrate();
     await tenancy.provisioner.create('acme');
     await (await tenancy.tenant('acme')).db.insertInto('users').values([{ username: 'alice' }, { username: 'bob' }]).execute();

@@ -1,11 +1,12 @@
 import { CompiledQuery, type Expression, type Kysely, createQueryId, sql } from 'kysely';
 import { respond } from '@tenantry/hono';
-import type { TenancyLogger, TenantHandle, TenantSchema } from '@tenantry/tenancy';
+import type { TenancyLogger, TenantHandle } from '@tenantry/tenancy';
 import { Hono, type TypedResponse } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { jsonString, jsonStrings } from '../json.js';
+import type { TenantDatabase } from '../schema.js';
 import type { TenantEnv } from '../types.js';
 import { validate } from './validation.js';
 
@@ -38,7 +39,7 @@ type UserRow = { id: number; username: string };
  * entry lives as long as the instance, and finding it hashes no string (an LRU keyed by
  * "server/database" cost a string, its hash and the LRU's bookkeeping a request).
  */
-const firstPageQueries = new WeakMap<Kysely<TenantSchema>, CompiledQuery<UserRow>>();
+const firstPageQueries = new WeakMap<Kysely<TenantDatabase>, CompiledQuery<UserRow>>();
 
 /**
  * The page SELECT: users in id order, at most `size` of them, after the id `after` when given.
@@ -47,13 +48,13 @@ const firstPageQueries = new WeakMap<Kysely<TenantSchema>, CompiledQuery<UserRow
  * optimizer on every query: 128 against 92 µs of MariaDB's CPU a query over 10,000 tenant
  * databases (`pnpm --filter @tenantry/bench bench:page-query`, tuned settings, one run).
  */
-function pageSelect(db: Kysely<TenantSchema>, after: Expression<number> | undefined, size: Expression<number>) {
+function pageSelect(db: Kysely<TenantDatabase>, after: Expression<number> | undefined, size: Expression<number>) {
   const users = db.selectFrom('users').select(['id', 'username']);
   return (after === undefined ? users : users.where('id', '>', after)).orderBy('id').limit(size);
 }
 
 /** The query of the page after `after` (undefined: the first page). */
-function pageQuery(db: Kysely<TenantSchema>, after: number | undefined, pageSize: number): CompiledQuery<UserRow> {
+function pageQuery(db: Kysely<TenantDatabase>, after: number | undefined, pageSize: number): CompiledQuery<UserRow> {
   // Later pages (tenants with more users than a page) are rare: compiled each time, with parameters.
   if (after !== undefined || pageSize !== USERS_PAGE_SIZE) {
     return pageSelect(db, after === undefined ? undefined : sql.val(after), sql.val(pageSize)).compile() as CompiledQuery<UserRow>;
@@ -67,7 +68,7 @@ function pageQuery(db: Kysely<TenantSchema>, after: number | undefined, pageSize
 }
 
 /** One page of users in id order, after the id `after` (keyset pagination; undefined: the first page). */
-async function readPage({ db }: Pick<TenantHandle, 'db'>, after: number | undefined, pageSize: number): Promise<UserRow[]> {
+async function readPage({ db }: Pick<TenantHandle<TenantDatabase>, 'db'>, after: number | undefined, pageSize: number): Promise<UserRow[]> {
   const { rows } = await db.executeQuery(pageQuery(db, after, pageSize));
   return rows;
 }
@@ -77,7 +78,7 @@ async function readPage({ db }: Pick<TenantHandle, 'db'>, after: number | undefi
  * given, is the first page already read; reading goes on after its last id.
  */
 export async function* usernamePages(
-  handle: Pick<TenantHandle, 'db'>,
+  handle: Pick<TenantHandle<TenantDatabase>, 'db'>,
   pageSize = USERS_PAGE_SIZE,
   first?: UserRow[],
 ): AsyncGenerator<string[]> {

@@ -2,15 +2,18 @@ import type { Kysely } from 'kysely';
 import type { ServerConfig } from '../config.js';
 import { DestroyedError, UnknownServerError } from '../errors.js';
 import type { TenantRecord } from '../registry/types.js';
-import type { PoolStats, TenantDatabaseServer, TenantDatabaseServerFactory, TenantSchema } from './types.js';
+import type { PoolStats, TenantDatabaseServer, TenantDatabaseServerFactory } from './types.js';
 
 export interface ConnectionManagerConfig {
   readonly servers: readonly ServerConfig[];
   readonly factory: TenantDatabaseServerFactory;
 }
 
-/** Tenant -> Kysely. One pool per named server, opened on first use, shared by all its tenants. */
-export class ConnectionManager {
+/**
+ * Tenant -> Kysely. One pool per named server, opened on first use, shared by all its tenants.
+ * `DB` is the product's tenant database type: what `forTenant` hands out.
+ */
+export class ConnectionManager<DB = any> {
   readonly #configs: ReadonlyMap<string, ServerConfig>;
   readonly #factory: TenantDatabaseServerFactory;
   readonly #servers = new Map<string, TenantDatabaseServer>();
@@ -44,7 +47,7 @@ export class ConnectionManager {
   }
 
   /** Kysely for the tenant's database, addressed through its registry record only. */
-  forTenant(tenant: Pick<TenantRecord, 'server' | 'database'>): Kysely<TenantSchema> {
+  forTenant(tenant: Pick<TenantRecord, 'server' | 'database'>): Kysely<DB> {
     return this.server(tenant.server).database(tenant.database);
   }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { DEFAULT_CACHE_MAX } from '../cache/tenant-cache.js';
+import type { ServerConfig } from '../config.js';
 
 /**
  * How many per-database Kysely instances a server keeps (a few hundred bytes each): as many as
@@ -7,14 +8,6 @@ import { DEFAULT_CACHE_MAX } from '../cache/tenant-cache.js';
  * instance on nearly every request.
  */
 export const SCOPED_KYSELY_CACHE_SIZE = DEFAULT_CACHE_MAX;
-
-/** The tables of a tenant database, as the migrations create them. */
-export interface TenantSchema {
-  users: {
-    id: import('kysely').Generated<number>;
-    username: string;
-  };
-}
 
 /** Connection-pool figures of one server, for /metrics and the budget tests. */
 export interface PoolStats {
@@ -36,8 +29,11 @@ export interface PoolStats {
 export interface TenantDatabaseServer {
   readonly name: string;
   readonly dialect: 'mysql' | 'sqlite';
-  /** Kysely addressing one tenant database. Cheap; never opens a connection per tenant. */
-  database(database: string): Kysely<TenantSchema>;
+  /**
+   * Kysely addressing one tenant database. Cheap; never opens a connection per tenant. Untyped
+   * here: the product's schema types it at the Tenancy boundary (`Tenancy<DB>`).
+   */
+  database(database: string): Kysely<any>;
   /** Kysely the tenant migrator runs on: its migration lock covers this one database. */
   migrationDatabase(database: string): Kysely<any>;
   databaseExists(database: string): Promise<boolean>;
@@ -57,5 +53,5 @@ export interface TenantDatabaseServer {
   destroy(): Promise<void>;
 }
 
-/** Builds a server from its config; supplied by the runtime (Node, Workers). */
-export type TenantDatabaseServerFactory = (server: import('../config.js').ServerConfig) => TenantDatabaseServer;
+/** Builds a server from its config; supplied by the runtime (Node, Deno, Workers). */
+export type TenantDatabaseServerFactory = (server: ServerConfig) => TenantDatabaseServer;

@@ -1,11 +1,18 @@
-import { type Migration, Migrator } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { ConnectionManager } from '../connections/connection-manager.js';
 import { forEachConcurrent } from '../concurrency.js';
 import { describeError } from '../logger.js';
 import type { TenantRecord, TenantRegistry } from '../registry/types.js';
-import { TENANT_MIGRATIONS, TENANT_MIGRATION_LOCK_TABLE, TENANT_MIGRATION_TABLE } from './tenant-migrations.js';
+import type { TenantMigrations } from '../tenantry-config.js';
 
 export const DEFAULT_MIGRATION_CONCURRENCY = 4;
+/**
+ * Where each tenant database records its migrations. Fixed: a product's migrations land in the
+ * table the core used before products declared their own schema, so a tenant migrated then, under
+ * the same migration names, is current now.
+ */
+export const TENANT_MIGRATION_TABLE = 'tenantry_migration';
+export const TENANT_MIGRATION_LOCK_TABLE = 'tenantry_migration_lock';
 
 export type TenantMigrationStatus = 'applied' | 'current' | 'failed';
 
@@ -29,31 +36,43 @@ export interface MigrateAllOptions {
 export interface TenantMigratorConfig {
   readonly registry: TenantRegistry;
   readonly connections: ConnectionManager;
-  readonly migrations?: Readonly<Record<string, Migration>>;
+  /** The product's tenant schema. */
+  readonly migrations: TenantMigrations;
 }
 
-/** Runs the tenant schema migrations with Kysely's Migrator, one tenant or all of them. */
+/** Runs the product's tenant schema migrations with Kysely's Migrator, one tenant or all of them. */
 export class TenantMigrator {
   readonly #registry: TenantRegistry;
   readonly #connections: ConnectionManager;
-  readonly #migrations: Readonly<Record<string, Migration>>;
+  readonly #provider: MigrationProvider;
+  #loaded: Promise<Record<string, Migration>> | undefined;
 
   constructor(config: TenantMigratorConfig) {
     this.#registry = config.registry;
     this.#connections = config.connections;
-    this.#migrations = config.migrations ?? TENANT_MIGRATIONS;
+    const { migrations } = config;
+    this.#provider = isProvider(migrations) ? migrations : { getMigrations: async () => ({ ...migrations }) };
+  }
+
+  /** The product's migrations, read once (a provider that fails is asked again next time). */
+  migrations(): Promise<Record<string, Migration>> {
+    this.#loaded ??= this.#provider.getMigrations().catch((error: unknown) => {
+      this.#loaded = undefined;
+      throw error;
+    });
+    return this.#loaded;
   }
 
   /** How many migrations a current tenant has. */
-  get latestVersion(): number {
-    return Object.keys(this.#migrations).length;
+  async latestVersion(): Promise<number> {
+    return Object.keys(await this.migrations()).length;
   }
 
   #migratorFor(tenant: Pick<TenantRecord, 'server' | 'database'>): Migrator {
     const server = this.#connections.server(tenant.server);
     return new Migrator({
       db: server.migrationDatabase(tenant.database),
-      provider: { getMigrations: async () => this.#migrations },
+      provider: { getMigrations: () => this.migrations() },
       migrationTableName: TENANT_MIGRATION_TABLE,
       migrationLockTableName: TENANT_MIGRATION_LOCK_TABLE,
       // On MySQL the schema names the tenant database, and with it the migration lock.
@@ -83,7 +102,7 @@ export class TenantMigrator {
           error: `${failed ? `${failed}: ` : ''}${describeError(error)}`,
         };
       }
-      const version = this.latestVersion;
+      const version = await this.latestVersion();
       if (tenant.schemaVersion !== version) await this.#registry.setSchemaVersion(tenant.name, version);
       return { tenant: tenant.name, status: applied.length > 0 ? 'applied' : 'current', applied, version };
     } catch (error) {
@@ -112,6 +131,10 @@ export class TenantMigrator {
   }
 
   async #appliedCount(tenant: Pick<TenantRecord, 'server' | 'database'>): Promise<number> {
-    return this.latestVersion - (await this.pending(tenant)).length;
+    return (await this.latestVersion()) - (await this.pending(tenant)).length;
   }
+}
+
+function isProvider(migrations: TenantMigrations): migrations is MigrationProvider {
+  return typeof (migrations as Partial<MigrationProvider>).getMigrations === 'function';
 }

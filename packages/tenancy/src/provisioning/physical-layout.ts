@@ -74,6 +74,8 @@ export class PhysicalLayout {
  */
 export function physicalServerId(location: DatabaseLocation, resolvePath: (path: string) => string = (p) => p): string {
   if (location.kind === 'sqlite') return `sqlite:${resolvePath(location.path)}`.toLowerCase();
+  // A binding stands for a server: two bindings to one server are told apart only by holdsRegistry.
+  if (location.kind === 'hyperdrive') return `hyperdrive://${location.binding.toLowerCase()}`;
   let url: URL;
   try {
     url = new URL(location.url);
@@ -91,7 +93,7 @@ function isLoopback(host: string): boolean {
 
 /** The registry's server (as physicalServerId) and database: for SQLite, the file's folder and stem. */
 function registryPlace(registry: DatabaseLocation, resolvePath: (path: string) => string) {
-  if (registry.kind === 'mysql') {
+  if (registry.kind !== 'sqlite') {
     return { server: physicalServerId(registry), database: registry.database ?? FALLBACK_REGISTRY_DATABASE };
   }
   const file = resolvePath(registry.path);

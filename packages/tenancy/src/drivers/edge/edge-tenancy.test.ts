@@ -1,46 +1,52 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NotesDatabase, notesProduct } from '../../../test/fixture-product.js';
 import { ConfigError, TenantNotFoundError } from '../../errors.js';
-import { seedDemo } from '../../provisioning/demo.js';
 import type { Tenancy } from '../../tenancy.js';
-import { createTenancy } from '../../node.js';
+import { createTenancy } from '../../create-tenancy.js';
 import { loadConfig } from '../../config.js';
+import { nodeRuntime } from '../../node.js';
 import { TEST_MYSQL_URL, type TestEnvironment, createTestEnvironment } from '../../testing/index.js';
-import { createEdgeTenancy, loadEdgeConfig, serveInRequestScope } from './edge-tenancy.js';
+import { edgeRuntime, serveInRequestScope } from './edge-tenancy.js';
 import { type HyperdriveBinding, RequestScope, openRequestConnections } from './request-scope.js';
 
-describe('loadEdgeConfig', () => {
-  it('reads hyperdrive:// URLs and the usual variables, ignoring bindings', () => {
-    const config = loadEdgeConfig({
+describe('the edge settings', () => {
+  it('read hyperdrive:// URLs and the usual variables, ignoring bindings', () => {
+    const config = loadConfig({
       DATABASE_URL: 'hyperdrive://HYPERDRIVE/registry_db',
       TENANCY_SERVERS: 'default=hyperdrive://HYPERDRIVE, eu=hyperdrive://HD_EU',
       TENANCY_DB_PREFIX: 'acme_',
       TENANCY_CACHE_TTL_MS: '1000',
-      ADMIN_TOKEN: 'secret',
       HYPERDRIVE: { connectionString: 'mysql://u:p@h/d' },
     });
     expect(config).toMatchObject({
-      registry: { binding: 'HYPERDRIVE', database: 'registry_db' },
+      registry: { kind: 'hyperdrive', binding: 'HYPERDRIVE', database: 'registry_db' },
       servers: [
-        { name: 'default', binding: 'HYPERDRIVE' },
-        { name: 'eu', binding: 'HD_EU' },
+        { name: 'default', location: { kind: 'hyperdrive', binding: 'HYPERDRIVE' } },
+        { name: 'eu', location: { kind: 'hyperdrive', binding: 'HD_EU' } },
       ],
       dbPrefix: 'acme_',
       cacheTtlMs: 1000,
-      identify: 'path',
-      adminToken: 'secret',
     });
   });
 
-  it('defaults the registry database and the one server to the registry binding', () => {
-    const config = loadEdgeConfig({ DATABASE_URL: 'hyperdrive://HYPERDRIVE' });
-    expect(config.registry).toEqual({ binding: 'HYPERDRIVE', database: 'tenantry' });
-    expect(config.servers).toEqual([{ name: 'default', binding: 'HYPERDRIVE' }]);
+  it('default the one server to the registry binding', () => {
+    const config = loadConfig({ DATABASE_URL: 'hyperdrive://HYPERDRIVE' });
+    expect(config.registry).toEqual({ kind: 'hyperdrive', binding: 'HYPERDRIVE', database: undefined });
+    expect(config.servers).toEqual([{ name: 'default', location: { kind: 'hyperdrive', binding: 'HYPERDRIVE', database: undefined } }]);
   });
 
-  it('refuses a missing or non-Hyperdrive registry with a ConfigError', () => {
-    expect(() => loadEdgeConfig({})).toThrow(ConfigError);
-    expect(() => loadEdgeConfig({ DATABASE_URL: 'mysql://root@127.0.0.1/tenantry' })).toThrow(/hyperdrive:\/\//);
-    expect(() => loadEdgeConfig({ DATABASE_URL: 'hyperdrive://HYPERDRIVE', TENANCY_SERVERS: 'x' })).toThrow(ConfigError);
+  it('refuse a missing or non-Hyperdrive registry or server with a ConfigError, before anything opens', () => {
+    const on = (env: Record<string, string>) => () => createTenancy(notesProduct, { env, runtime: edgeRuntime() });
+    expect(on({})).toThrow(ConfigError);
+    expect(on({})).toThrow('DATABASE_URL must be set on workers, e.g. hyperdrive://<BINDING>[/<database>]');
+    expect(on({ DATABASE_URL: 'mysql://root@127.0.0.1/tenantry' })).toThrow(/cannot be reached on workers; use hyperdrive:\/\//);
+    expect(on({ DATABASE_URL: 'hyperdrive://HYPERDRIVE', TENANCY_SERVERS: 'x' })).toThrow(ConfigError);
+    expect(on({ DATABASE_URL: 'hyperdrive://HYPERDRIVE', TENANCY_SERVERS: 'eu=sqlite:/tmp/t' })).toThrow(
+      'TENANCY_SERVERS (eu): sqlite:/tmp/t cannot be reached on workers',
+    );
+    for (const url of ['hyperdrive://not a binding', 'hyperdrive://NO-DASH', 'hyperdrive://', 'hyperdrive://B/db/more']) {
+      expect(() => loadConfig({ DATABASE_URL: url }), url).toThrow(/expected hyperdrive:\/\/<BINDING>\[\/<database>\]/);
+    }
   });
 });
 
@@ -59,19 +65,23 @@ function binding(database: string): HyperdriveBinding {
 
 describe('the edge tenancy (run on Node against MariaDB)', () => {
   let env: TestEnvironment;
-  let admin: Tenancy;
-  let edge: Tenancy;
+  let admin: Tenancy<NotesDatabase>;
+  let edge: Tenancy<NotesDatabase>;
   let bindings: Record<string, unknown>;
 
   beforeAll(async () => {
     env = createTestEnvironment('mysql', 'edge');
-    admin = createTenancy(loadConfig(env.env));
+    admin = createTenancy(notesProduct, { env: env.env, runtime: nodeRuntime() });
     await admin.registry.migrate();
-    await seedDemo(admin);
+    for (const [name, titles] of [['TenantA', ['userA', 'userB']], ['TenantB', ['userA', 'userC']]] as const) {
+      const record = await admin.provisioner.create(name);
+      await admin.connections.forTenant(record).insertInto('notes').values(titles.map((title) => ({ title }))).execute();
+    }
     bindings = { HYPERDRIVE: binding(`${env.prefix}registry`) };
-    edge = createEdgeTenancy(
-      loadEdgeConfig({ DATABASE_URL: `hyperdrive://HYPERDRIVE/${env.prefix}registry`, TENANCY_DB_PREFIX: env.prefix }),
-    );
+    edge = createTenancy(notesProduct, {
+      env: { DATABASE_URL: `hyperdrive://HYPERDRIVE/${env.prefix}registry`, TENANCY_DB_PREFIX: env.prefix },
+      runtime: edgeRuntime(),
+    });
   });
 
   afterAll(async () => {
@@ -84,9 +94,9 @@ describe('the edge tenancy (run on Node against MariaDB)', () => {
     const waits: Promise<unknown>[] = [];
     const response = await serveInRequestScope(bindings, { waitUntil: (p) => waits.push(p) }, async () => {
       const { db } = await edge.tenant('TenantA');
-      const rows = await db.selectFrom('users').select('username').orderBy('id').execute();
+      const rows = await db.selectFrom('notes').select('title').orderBy('id').execute();
       expect(openRequestConnections()).toBe(1);
-      return Response.json({ TenantA: rows.map((r) => r.username) });
+      return Response.json({ TenantA: rows.map((r) => r.title) });
     });
     expect(await response.json()).toEqual({ TenantA: ['userA', 'userB'] });
     await Promise.all(waits);

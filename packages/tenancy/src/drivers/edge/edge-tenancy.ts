@@ -1,76 +1,10 @@
-import { type ServerConfig, type TenancyConfig, loadConfig } from '../../config.js';
-import { ConnectionManager } from '../../connections/connection-manager.js';
+import { type DatabaseLocation, DEFAULT_REGISTRY_DATABASE } from '../../config.js';
+import type { TenancyRuntime } from '../../create-tenancy.js';
 import { ConfigError } from '../../errors.js';
-import type { TenancyLogger } from '../../logger.js';
-import { PhysicalLayout } from '../../provisioning/physical-layout.js';
 import type { TenantRegistry } from '../../registry/types.js';
-import { Tenancy, type TenancyDeps } from '../../tenancy.js';
 import { createMysqlRegistryOnPool } from '../mysql/mysql-registry.js';
 import { MysqlServer } from '../mysql/mysql-server.js';
 import { RequestScope, type WaitUntil, openRequestConnections, requestScopedPool } from './request-scope.js';
-
-/** A database reached through a Hyperdrive binding: `hyperdrive://<BINDING>[/<database>]`. */
-export interface HyperdriveLocation {
-  readonly binding: string;
-  readonly database: string | undefined;
-}
-
-/** The configuration of a Worker: the Node variables, with Hyperdrive bindings where Node has URLs. */
-export interface EdgeConfig extends Omit<TenancyConfig, 'registry' | 'servers' | 'redisUrl' | 'port' | 'maxConnections' | 'embeddedDefault'> {
-  readonly registry: { readonly binding: string; readonly database: string };
-  readonly servers: readonly { readonly name: string; readonly binding: string }[];
-}
-
-export const DEFAULT_REGISTRY_DATABASE = 'tenantry';
-const HYPERDRIVE_URL = /^hyperdrive:\/\/([A-Za-z_][A-Za-z0-9_]*)\/?([^/?#]*)$/;
-
-/** Parses `hyperdrive://BINDING[/database]`. */
-export function parseHyperdriveUrl(url: string, variable: string): HyperdriveLocation {
-  const match = HYPERDRIVE_URL.exec(url.trim());
-  if (!match) throw new ConfigError(`${variable}: expected hyperdrive://<BINDING>[/<database>], got "${url}"`);
-  return { binding: match[1]!, database: match[2] ? decodeURIComponent(match[2]) : undefined };
-}
-
-/**
- * A Worker's configuration from its vars: `DATABASE_URL=hyperdrive://HYPERDRIVE/tenantry` (the
- * registry), `TENANCY_SERVERS=name=hyperdrive://BINDING,...` (default: the registry's binding as
- * `default`), and the other variables as on Node (`loadConfig`). Bindings and non-strings are ignored.
- */
-export function loadEdgeConfig(env: Readonly<Record<string, unknown>>): EdgeConfig {
-  const vars: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') vars[key] = value;
-  const { DATABASE_URL, TENANCY_SERVERS, ...rest } = vars;
-  if (!DATABASE_URL) throw new ConfigError('DATABASE_URL must name the registry, e.g. hyperdrive://HYPERDRIVE/tenantry');
-  const registry = parseHyperdriveUrl(DATABASE_URL, 'DATABASE_URL');
-  const servers = TENANCY_SERVERS
-    ? TENANCY_SERVERS.split(',')
-        .map((part) => part.trim())
-        .filter(Boolean)
-        .map((part) => {
-          const eq = part.indexOf('=');
-          const name = part.slice(0, eq).trim();
-          if (eq <= 0 || !/^[A-Za-z0-9_-]{1,63}$/.test(name)) {
-            throw new ConfigError(`TENANCY_SERVERS: expected name=hyperdrive://<BINDING> pairs, got "${part}"`);
-          }
-          return { name, binding: parseHyperdriveUrl(part.slice(eq + 1), `TENANCY_SERVERS (${name})`).binding };
-        })
-    : [{ name: 'default', binding: registry.binding }];
-  const { dbPrefix, cacheTtlMs, identify, baseDomain, adminToken } = loadConfig(rest);
-  return {
-    registry: { binding: registry.binding, database: registry.database ?? DEFAULT_REGISTRY_DATABASE },
-    servers,
-    dbPrefix,
-    cacheTtlMs,
-    identify,
-    baseDomain,
-    adminToken,
-  };
-}
-
-export interface EdgeTenancyOptions {
-  readonly logger?: TenancyLogger;
-  readonly overrides?: Partial<Omit<TenancyDeps, 'registry' | 'connections'>>;
-}
 
 /** The registry through a Hyperdrive binding, on the current request's connection. */
 export function createEdgeRegistry(binding: string, database: string): TenantRegistry {
@@ -90,33 +24,29 @@ export function createEdgeServer(name: string, binding: string): MysqlServer {
   });
 }
 
+function hyperdrive(location: DatabaseLocation): Extract<DatabaseLocation, { kind: 'hyperdrive' }> {
+  if (location.kind !== 'hyperdrive') throw new ConfigError(`expected a hyperdrive:// location, got a ${location.kind} one`);
+  return location;
+}
+
 /**
- * The core for a Worker. Build it once per isolate (module scope): it holds the tenant cache and no
- * connection. Serve every request through {@link serveInRequestScope}, which gives the request
- * its own connections and closes them when the response is done.
+ * What a Worker supplies to `createTenancy`: the registry and tenant servers through Hyperdrive
+ * bindings (`DATABASE_URL=hyperdrive://HYPERDRIVE/tenantry`, `TENANCY_SERVERS=name=hyperdrive://BINDING,…`;
+ * the default server is the registry's binding), on the current request's connections. Build the
+ * Tenancy once per isolate (module scope): it holds the tenant cache and no connection. Serve
+ * every request through {@link serveInRequestScope}. No invalidation bus: other isolates see a
+ * change within the cache TTL.
  */
-export function createEdgeTenancy(config: EdgeConfig, options: EdgeTenancyOptions = {}): Tenancy {
-  const bindings = new Map(config.servers.map((s) => [s.name, s.binding]));
-  const servers: ServerConfig[] = config.servers.map((s) => ({
-    name: s.name,
-    location: { kind: 'mysql', url: `hyperdrive://${s.binding}`, database: undefined },
-  }));
-  return new Tenancy({
-    registry: createEdgeRegistry(config.registry.binding, config.registry.database),
-    connections: new ConnectionManager({
-      servers,
-      factory: (server) => createEdgeServer(server.name, bindings.get(server.name)!),
-    }),
-    dbPrefix: config.dbPrefix,
-    cacheTtlMs: config.cacheTtlMs,
-    // Bindings stand for servers: two bindings to one server are told apart only by holdsRegistry.
-    layout: new PhysicalLayout({
-      registry: { kind: 'mysql', url: `hyperdrive://${config.registry.binding}`, database: config.registry.database },
-      servers,
-    }),
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...options.overrides,
-  });
+export function edgeRuntime(): TenancyRuntime {
+  return {
+    name: 'workers',
+    reaches: ['hyperdrive'],
+    registry: (location) => {
+      const { binding, database } = hyperdrive(location);
+      return createEdgeRegistry(binding, database ?? DEFAULT_REGISTRY_DATABASE);
+    },
+    server: (server) => createEdgeServer(server.name, hyperdrive(server.location).binding),
+  };
 }
 
 /**

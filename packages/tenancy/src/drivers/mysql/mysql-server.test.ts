@@ -14,10 +14,10 @@ describe('MysqlServer per-tenant Kysely', () => {
     for (let round = 0; round < 3; round++) {
       for (const database of round === 1 ? [...databases].reverse() : databases) {
         const db = server.database(database);
-        const select = db.selectFrom('users').select(['id', 'username']).where('id', '=', 1).compile().sql;
-        const insert = db.insertInto('users').values({ username: 'x' }).compile().sql;
+        const select = db.selectFrom('notes').select(['id', 'title']).where('id', '=', 1).compile().sql;
+        const insert = db.insertInto('notes').values({ title: 'x' }).compile().sql;
         for (const text of [select, insert]) {
-          expect(text).toContain(`\`${database}\`.\`users\``);
+          expect(text).toContain(`\`${database}\`.\`notes\``);
           for (const other of databases) if (other !== database) expect(text).not.toContain(other);
         }
       }

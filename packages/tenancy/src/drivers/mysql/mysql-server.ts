@@ -12,7 +12,7 @@ import {
 } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import mysql from 'mysql2';
-import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer, type TenantSchema } from '../../connections/types.js';
+import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer } from '../../connections/types.js';
 import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
 import { assertDatabaseName, quoteMysqlIdentifier } from '../../names.js';
 import { REGISTRY_TABLES } from '../../registry/registry-migrations.js';
@@ -87,7 +87,7 @@ interface PoolInternals {
  * mysql2's own formatting (each `?` replaced by its escaped value), except that a statement with
  * no values is sent as it is, which is what mysql2's formatting returns for it too: mysql2 would
  * first scan the whole text for placeholders to fill with nothing, 3% of the instructions of a
- * request whose query has its values written in (the users route's first page).
+ * request whose query has its values written in (a route's hot first page).
  */
 export function formatQuery(this: { config: { stringifyObjects?: boolean } }, text: string, values: unknown, timezone?: string): string {
   if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return text;
@@ -128,7 +128,7 @@ export function mysqlPoolOptions(url: string, connectionLimit: number, extra?: m
 
 /**
  * A MySQL/MariaDB server that holds many tenant databases behind one bounded mysql2 pool.
- * Queries name the tenant database (`db`.`users`) through Kysely's withSchema; a pooled
+ * Queries name the tenant database (`db`.`table`) through Kysely's withSchema; a pooled
  * connection is never switched with USE.
  */
 export class MysqlServer implements TenantDatabaseServer {
@@ -139,7 +139,7 @@ export class MysqlServer implements TenantDatabaseServer {
   readonly #end: () => Promise<void>;
   readonly #lifecycle: Lifecycle;
   readonly #root: Kysely<any>;
-  readonly #scoped = new LRUCache<string, Kysely<TenantSchema>>({ max: SCOPED_KYSELY_CACHE_SIZE });
+  readonly #scoped = new LRUCache<string, Kysely<any>>({ max: SCOPED_KYSELY_CACHE_SIZE });
   readonly #transformers: LRUCache<string, WithSchemaPlugin>;
 
   constructor(config: MysqlServerConfig | SharedPoolMysqlServerConfig) {
@@ -161,12 +161,12 @@ export class MysqlServer implements TenantDatabaseServer {
     this.#root = createMysqlKysely(this.#pool, this.name, this.#lifecycle);
   }
 
-  database(database: string): Kysely<TenantSchema> {
+  database(database: string): Kysely<any> {
     this.#lifecycle.assertAlive();
     let db = this.#scoped.get(database);
     if (!db) {
       assertDatabaseName(database);
-      db = this.#root.withPlugin(new TenantSchemaPlugin(database, this.#transformers)) as Kysely<TenantSchema>;
+      db = this.#root.withPlugin(new TenantSchemaPlugin(database, this.#transformers));
       this.#scoped.set(database, db);
     }
     return db;

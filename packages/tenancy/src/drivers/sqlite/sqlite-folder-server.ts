@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer, type TenantSchema } from '../../connections/types.js';
+import { type PoolStats, SCOPED_KYSELY_CACHE_SIZE, type TenantDatabaseServer } from '../../connections/types.js';
 import { GuardedDialect, Lifecycle } from '../guarded-dialect.js';
 import { TenantDatabaseUnavailableError } from '../../errors.js';
 import { assertDatabaseName } from '../../names.js';
@@ -26,7 +26,7 @@ export class SqliteFolderServer implements TenantDatabaseServer {
   readonly folder: string;
   readonly #pool: SqliteHandlePool;
   readonly #lifecycle: Lifecycle;
-  readonly #dbs = new LRUCache<string, Kysely<TenantSchema>>({ max: SCOPED_KYSELY_CACHE_SIZE });
+  readonly #dbs = new LRUCache<string, Kysely<any>>({ max: SCOPED_KYSELY_CACHE_SIZE });
 
   constructor(config: SqliteFolderServerConfig) {
     this.name = config.name;
@@ -41,11 +41,11 @@ export class SqliteFolderServer implements TenantDatabaseServer {
     return join(this.folder, `${database}.db`);
   }
 
-  database(database: string): Kysely<TenantSchema> {
+  database(database: string): Kysely<any> {
     this.#lifecycle.assertAlive();
     let db = this.#dbs.get(database);
     if (!db) {
-      db = new Kysely<TenantSchema>({
+      db = new Kysely<any>({
         dialect: new GuardedDialect(new PooledSqliteDialect(this.#pool, this.pathOf(database)), this.name, this.#lifecycle),
       });
       this.#dbs.set(database, db);

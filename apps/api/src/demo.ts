@@ -1,4 +1,5 @@
-import type { Tenancy } from '../tenancy.js';
+import type { Tenancy } from '@tenantry/tenancy';
+import type { TenantDatabase } from './schema.js';
 
 /** The original service's data: TenantA (userA, userB) and TenantB (userA, userC). */
 export const DEMO_TENANTS: Readonly<Record<string, readonly string[]>> = Object.freeze({
@@ -16,7 +17,7 @@ export interface SeedDemoResult {
  * Creates the demo tenants and their users. Idempotent: a tenant that already exists is left
  * as it is, users and all.
  */
-export async function seedDemo(tenancy: Tenancy): Promise<SeedDemoResult[]> {
+export async function seedDemo(tenancy: Tenancy<TenantDatabase>): Promise<SeedDemoResult[]> {
   const results: SeedDemoResult[] = [];
   for (const [name, users] of Object.entries(DEMO_TENANTS)) {
     const existing = await tenancy.registry.get(name);

@@ -1,7 +1,5 @@
-import { assertTenantName } from '@tenantry/tenancy';
-import { UsageError } from '../errors.js';
-import { plural } from '../format.js';
-import type { CommandModule } from './types.js';
+import { type ProductCommand, UsageError, assertTenantName } from '@tenantry/tenancy';
+import type { TenantDatabase } from '../schema.js';
 
 /** The `users.username` column is varchar(100). */
 export const MAX_USERNAME_LENGTH = 100;
@@ -20,8 +18,14 @@ export function assertUsername(username: string): void {
   }
 }
 
-/** Adds users to an active tenant's database, all or none. */
-const usersAdd: CommandModule<UsersAddData> = {
+/** `tenantry users add <tenant> <username...>`: adds users to an active tenant's database, all or none. */
+export const usersAdd: ProductCommand<TenantDatabase, UsersAddData> = {
+  path: ['users', 'add'],
+  summary: "add users to a tenant's database",
+  arguments: [
+    ['<tenant>', 'tenant name'],
+    ['<username...>', 'usernames (1 to 100 characters each)'],
+  ],
   async run(ctx, { args }) {
     const name = args[0] as string;
     const usernames = args[1] as string[];
@@ -39,10 +43,8 @@ const usersAdd: CommandModule<UsersAddData> = {
     });
     return { ok: true, data: { tenant: tenant.name, users } };
   },
-  render({ tenant, users }) {
+  render({ tenant, users }, { plural }) {
     const list = users.map((u) => `${u.username} (id ${u.id})`).join(', ');
     return `added ${plural(users.length, 'user')} to tenant "${tenant}": ${list}`;
   },
 };
-
-export default usersAdd;
