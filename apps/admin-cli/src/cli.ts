@@ -2,8 +2,7 @@ import type { ProductCommand, TenantryConfig } from '@tenantry/tenancy';
 import { Command, Option } from 'commander';
 import { COMMANDS, type CommandSpec } from './commands/index.js';
 import type { CommandResult } from './commands/types.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type ExitCode, errorCode, errorLine, errorStack, exitCodeFor } from './errors.js';
-import { plural, table } from './format.js';
+import { EXIT_FAILED, EXIT_OK, type ExitCode, errorCode, errorLine, errorStack, exitCodeFor } from './errors.js';
 import { type ConfigLocation, commandWord, connectionSecretsEnv, loadProduct, locateConfig } from './product.js';
 import { redact, secretsOf } from './redact.js';
 
@@ -59,9 +58,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     const globals = command.optsWithGlobals<GlobalOptions>();
     commandName = spec.path.join(' ');
     // The core, the drivers and the product's config load only now: `--help` and usage errors stay quick.
-    const [{ loadConfig }, { createContext }, config] = await Promise.all([
+    const [{ loadConfig }, { createContext }, { plural, table }, config] = await Promise.all([
       import('@tenantry/tenancy'),
       import('./context.js'),
+      import('./format.js'),
       product(),
     ]);
     const missing = noConfigMessage(cwd);
@@ -78,7 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       if (globals.json) {
         writeOut(`${JSON.stringify({ version: JSON_VERSION, command: commandName, ok: result.ok, ...(result.data as object) }, null, 2)}\n`);
       } else {
-        const text = productCommand ? productCommand.render(result.data, { table, plural }) : module.render(result.data, { table, plural });
+        const text = module.render(result.data, { table, plural });
         if (text) writeOut(`${text}\n`);
       }
       if (!result.ok) {
@@ -119,7 +119,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       const body = { version: JSON_VERSION, command: commandName, ok: false, error: { code: errorCode(error), message: errorLine(error) } };
       writeOut(`${JSON.stringify(body, null, 2)}\n`);
     }
-    return exit === EXIT_OK ? EXIT_USAGE : exit;
+    return exit;
   }
 }
 

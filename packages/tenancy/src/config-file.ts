@@ -65,7 +65,7 @@ function checkConfig(loaded: unknown, file: string, dir: string): TenantryConfig
       const words = Array.isArray(c?.path) ? (c.path as unknown[]) : [];
       const name = words.join(' ');
       if (words.length === 0 || !words.every((w) => typeof w === 'string' && /^[a-z][a-z0-9-]*$/.test(w))) {
-        throw problem(`a command's path must be lower-case words, e.g. ['users', 'add'] (got ${JSON.stringify(c?.path)})`);
+        throw problem(`a command's path must be lower-case words, e.g. ['notes', 'add'] (got ${JSON.stringify(c?.path)})`);
       }
       if (typeof c.summary !== 'string' || typeof c.run !== 'function' || typeof c.render !== 'function') {
         throw problem(`command "${name}" needs a summary, run() and render()`);

@@ -46,7 +46,7 @@ describe('createTenancy', () => {
     const rows: { title: string }[] = await db.selectFrom('notes').select('title').execute();
     expect(rows).toEqual([{ title: 'first' }]);
     // @ts-expect-error: the product's schema has no such table
-    await expect(db.selectFrom('users').selectAll().execute()).rejects.toThrow(/no such table: users/);
+    await expect(db.selectFrom('accounts').selectAll().execute()).rejects.toThrow(/no such table: accounts/);
   });
 
   it("takes the config's connection defaults, the environment over them, or settings as given", () => {

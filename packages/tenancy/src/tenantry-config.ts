@@ -28,7 +28,7 @@ export interface TenantryConfig<DB> {
    * on its first start on the embedded default, and its CLI command `seed-demo`.
    */
   readonly seedDemo?: (tenancy: Tenancy<DB>) => Promise<unknown>;
-  /** Commands the `tenantry` CLI mounts beside its own (`tenantry users add …`). */
+  /** Commands the `tenantry` CLI mounts beside its own (`tenantry notes add …`). */
   readonly commands?: readonly ProductCommand<DB>[];
 }
 
@@ -66,8 +66,8 @@ export interface ProductCommandResult<T> {
 }
 
 /**
- * A command of the product, mounted by the `tenantry` CLI at `path` (`['users', 'add']` is
- * `tenantry users add`). Throw {@link UsageError} for an invocation that is wrong as given (exit
+ * A command of the product, mounted by the `tenantry` CLI at `path` (`['notes', 'add']` is
+ * `tenantry notes add`). Throw {@link UsageError} for an invocation that is wrong as given (exit
  * 2), a core error for work that failed (exit 1); `--json` prints `data` in the CLI's envelope.
  */
 export interface ProductCommand<DB, T = any> {
